@@ -45,9 +45,9 @@ def check_range(
     if np.any(bad):
         lb = "[" if low_inclusive else "("
         hb = "]" if high_inclusive else ")"
-        first = arr[bad].ravel()[0] if arr.ndim else float(arr)
+        first = float(arr[bad].ravel()[0]) if arr.ndim else float(arr)
         raise InputError(
-            f"{name} = {first!r} {unit} is outside the allowed range "
+            f"{name} = {first:g} {unit} is outside the allowed range "
             f"{lb}{low:g}, {high:g}{hb} {unit}"
             + (f" ({int(np.sum(bad))} bad values)" if arr.ndim and arr.size > 1 else "")
         )

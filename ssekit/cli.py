@@ -4,6 +4,7 @@ Subcommands
 -----------
 claims   print the claims scorecard (fresh computation, or a built claims.json)
 data     list the data registry and verify every checksum
+films    classify slurry recipes with the Chen et al. 2021 film-quality model
 """
 
 from __future__ import annotations
@@ -68,6 +69,54 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_films_classify(args: argparse.Namespace) -> int:
+    from . import filmml, films
+    from ._validate import InputError, check_range
+    from .repro import chen2021
+
+    if args.csv:
+        raw = pd.read_csv(args.csv)
+        mapping = {k: v for k, v in films.canonical_columns(raw.columns).items() if v in filmml.INPUTS}
+        missing = [c for c in filmml.INPUTS if c not in mapping.values()]
+        if missing:
+            print(f"ssekit films classify: {args.csv} lacks column(s) {missing} "
+                  "(accepted headers e.g. 'P%', 'L:S', 'X:B')", file=sys.stderr)
+            return 2
+        recipes = raw.rename(columns=mapping)[filmml.INPUTS]
+    elif None not in (args.p, args.ls, args.xb):
+        recipes = pd.DataFrame({"P_pct": [args.p], "LS_uL_per_mg": [args.ls], "XB_vol_pct": [args.xb]})
+    else:
+        print("ssekit films classify: give --p, --ls and --xb, or --csv FILE", file=sys.stderr)
+        return 2
+    a = chen2021.analysis()
+    df = a.df
+    units = {"P_pct": "wt%", "LS_uL_per_mg": "uL/mg", "XB_vol_pct": "vol% xylene"}
+    try:
+        for col in filmml.INPUTS:
+            values = pd.to_numeric(recipes[col], errors="coerce")
+            if values.isna().any():
+                raise InputError(f"{col} must be a number in {units[col]}; row(s) {list(values.index[values.isna()])} are not")
+            check_range(col, values, units[col], float(df[col].min()), float(df[col].max()))
+            recipes[col] = values.astype(float)
+    except InputError as exc:
+        print(f"ssekit films classify: {exc} (the range covered by the {a.data.label})", file=sys.stderr)
+        return 2
+    model = filmml.fit_classifier(df, a.classes, seed=chen2021.SEED)
+    proba = model.predict_proba(recipes[filmml.INPUTS])
+    out = recipes.copy()
+    out["class"] = model.classes_[proba.argmax(axis=1)]
+    out["probability"] = proba.max(axis=1).round(3)
+    for i, c in enumerate(model.classes_):
+        out[f"p_class{c}"] = proba[:, i].round(3)
+    print(f"model: linear SVM + oversampling, trained on all {len(df)} films of the {a.data.label}", file=sys.stderr)
+    if args.out:
+        out.to_csv(args.out, index=False)
+        print(f"wrote {len(out)} predictions to {args.out}", file=sys.stderr)
+    else:
+        print(out.to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -101,6 +150,24 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--no-verify", action="store_true", help="list only, skip the checksum verification")
     d.add_argument("--citations", action="store_true", help="also print the full citation of each data set")
     d.set_defaults(func=_cmd_data)
+
+    f = sub.add_parser("films", help="Chen et al. 2021 film-quality model",
+                       description="Tools on the Chen et al. 2021 film data set (the real Table S1 if "
+                       "$SSEKIT_CHEN_TABLE_S1 names it, else the labelled surrogate).")
+    fsub = f.add_subparsers(dest="films_command", required=True, metavar="SUBCOMMAND")
+    fc = fsub.add_parser(
+        "classify",
+        help="predict the quality class of slurry recipes",
+        description="Predict the film quality class (1: high conductivity, low RD; 2: high conductivity, high RD; "
+        "3: low conductivity) of one recipe or a CSV of recipes, with its probability, from a linear SVM "
+        "trained on all films of the active data set. Recipes outside the range of the data are refused.",
+    )
+    fc.add_argument("--p", type=float, metavar="WT_PCT", help="polymer content P%% (wt%%)")
+    fc.add_argument("--ls", type=float, metavar="UL_PER_MG", help="liquid-to-solid ratio L:S (uL/mg)")
+    fc.add_argument("--xb", type=float, metavar="VOL_PCT", help="co-solvent ratio X:B (vol%% xylene)")
+    fc.add_argument("--csv", metavar="FILE", help="CSV with columns P_pct, LS_uL_per_mg, XB_vol_pct (or P%%, L:S, X:B)")
+    fc.add_argument("--out", metavar="FILE", help="write the predictions as CSV instead of printing them")
+    fc.set_defaults(func=_cmd_films_classify)
     return p
 
 

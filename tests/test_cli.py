@@ -59,3 +59,41 @@ def test_console_script_installed():
     exe = Path(sys.executable).with_name("ssekit")
     assert exe.exists(), "the ssekit console script is not installed next to this Python"
     assert subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.startswith("ssekit ")
+
+
+def test_films_classify_one_recipe(capsys):
+    assert cli.main(["films", "classify", "--p", "5", "--ls", "0.9", "--xb", "50"]) == 0
+    cap = capsys.readouterr()
+    lines = cap.out.strip().splitlines()
+    assert lines[0].split()[:5] == ["P_pct", "LS_uL_per_mg", "XB_vol_pct", "class", "probability"]
+    cls, prob = lines[1].split()[3:5]
+    assert cls in {"1", "2", "3"} and 0.33 < float(prob) <= 1
+    assert "SURROGATE" in cap.err
+
+
+def test_films_classify_csv_round_trip(tmp_path, capsys):
+    src = tmp_path / "recipes.csv"
+    src.write_text("P%,L:S,X:B\n3,0.9,50\n10,0.6,100\n7,1.4,0\n")
+    out = tmp_path / "pred.csv"
+    assert cli.main(["films", "classify", "--csv", str(src), "--out", str(out)]) == 0
+    import pandas as pd
+
+    pred = pd.read_csv(out)
+    assert len(pred) == 3 and set(pred["class"]) <= {1, 2, 3}
+    probs = pred[["p_class1", "p_class2", "p_class3"]].sum(axis=1)
+    assert ((probs - 1).abs() < 0.01).all()
+    assert pred.loc[1, "class"] == 3  # the most viscous slurry: low conductivity
+
+
+def test_films_classify_refuses_out_of_range(capsys):
+    assert cli.main(["films", "classify", "--p", "12", "--ls", "0.9", "--xb", "50"]) == 2
+    err = capsys.readouterr().err
+    assert "P_pct = 12 wt% is outside the allowed range [3, 10] wt%" in err
+
+
+def test_films_classify_needs_inputs(tmp_path, capsys):
+    assert cli.main(["films", "classify", "--p", "5"]) == 2
+    bad = tmp_path / "r.csv"
+    bad.write_text("P%,L:S\n3,0.9\n")
+    assert cli.main(["films", "classify", "--csv", str(bad)]) == 2
+    assert "lacks column(s) ['XB_vol_pct']" in capsys.readouterr().err
