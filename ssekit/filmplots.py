@@ -111,7 +111,8 @@ def contour(surf: pd.DataFrame, label: str, ax=None, levels=12, cmap="cividis"):
     if ax is None:
         _, ax = plt.subplots()
     cs = ax.contourf(surf.columns, surf.index, surf.to_numpy(), levels=levels, cmap=cmap)
-    plt.colorbar(cs, ax=ax, label=label)
+    plt.colorbar(cs, ax=ax, label=label, format="%.3g")
+    ax.grid(False)
     ax.set_xlabel(UNITS["LS_uL_per_mg"])
     ax.set_ylabel(UNITS["XB_vol_pct"])
     return ax
@@ -143,10 +144,11 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
         ax.set_xlabel(UNITS["LS_uL_per_mg"])
         ax.set_ylabel(UNITS["XB_vol_pct"])
         ax.set_title(f"{label} at P% = {P:g} wt%")
+        ax.grid(False)
         return cs
 
     cs = draw(0)
-    fig.colorbar(cs, ax=ax, label=label)
+    fig.colorbar(cs, ax=ax, label=label, format="%.3g")
     fig.tight_layout()
     anim = FuncAnimation(fig, draw, frames=len(p_levels), interval=900)
     html = anim.to_jshtml(default_mode="once")

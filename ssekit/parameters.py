@@ -44,8 +44,12 @@ class ParameterSet(dict[str, Parameter]):
         return p.value
 
     def to_frame(self) -> pd.DataFrame:
-        """The set as a table for display."""
+        """The set as a table (name, value, unit, source, note)."""
         return pd.DataFrame([vars(p) for p in self.values()]).set_index("name")
+
+    def table(self):
+        """The set for display in the book: values to 4 significant figures."""
+        return self.to_frame().style.format({"value": "{:.4g}"})
 
 
 def available() -> list[str]:
