@@ -5,6 +5,7 @@ Subcommands
 claims   print the claims scorecard (fresh computation, or a built claims.json)
 data     list the data registry and verify every checksum
 films    classify slurry recipes with the Chen et al. 2021 film-quality model
+conductivity  predict or train the ionic-conductivity model (Mishra et al. 2023 features)
 """
 
 from __future__ import annotations
@@ -117,6 +118,79 @@ def _cmd_films_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_csv(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
+    import joblib
+
+    from . import conductivity
+    from .datasets import DataValidationError
+    from .repro import mishra2023
+
+    try:
+        feats, refused = conductivity.features_for_input(_read_csv(args.input))
+    except (DataValidationError, FileNotFoundError) as exc:
+        print(f"ssekit conductivity predict: {exc}", file=sys.stderr)
+        return 2
+    if args.model_file:
+        bundle = joblib.load(args.model_file)
+        name, model = bundle["name"], bundle["model"]
+        source = f"{args.model_file} (trained on {bundle['rows']} rows)"
+    else:
+        name, model = mishra2023.predictor()
+        source = f"the shipped OBELiX + Laskowski data ({len(mishra2023.table())} rows)"
+    print(f"model: {name} trained on {source}", file=sys.stderr)
+    for _, r in refused.iterrows():
+        print(f"refused row ID={r['ID']}: {r['reason']}", file=sys.stderr)
+    out = feats[["ID", "composition"]].copy()
+    if len(feats):
+        iv = model.predict_interval(feats[conductivity.FEATURES])
+        out["log10_sigma_pred"] = iv["pred"].round(4).to_numpy()
+        out["log10_sigma_sd"] = iv["sd"].round(4).to_numpy()
+        out["log10_sigma_lo90"] = iv["lo90"].round(4).to_numpy()
+        out["log10_sigma_hi90"] = iv["hi90"].round(4).to_numpy()
+        out["T_C"] = feats["T_C"].to_numpy()
+        out["T_assumed"] = feats["T_assumed"].to_numpy()
+    if args.out:
+        out.to_csv(args.out, index=False)
+        print(f"wrote {len(out)} predictions to {args.out}; {len(refused)} row(s) refused", file=sys.stderr)
+    else:
+        print(out.to_string(index=False))
+    return 0 if len(out) else 1
+
+
+def _cmd_conductivity_train(args: argparse.Namespace) -> int:
+    import joblib
+    import numpy as np
+
+    from . import conductivity, regression
+    from .datasets import DataValidationError
+    from .repro import mishra2023
+
+    raw = _read_csv(args.table)
+    try:
+        feats, refused = conductivity.features_for_input(raw)
+        from .datasets import clean_obelix
+
+        obx, _ = clean_obelix(raw, "training table")
+    except (DataValidationError, FileNotFoundError) as exc:
+        print(f"ssekit conductivity train: {exc}", file=sys.stderr)
+        return 2
+    sig = obx.set_index("ID")
+    feats = feats[~feats["ID"].map(sig["sigma_censored"]).astype(bool)]
+    feats["log10_sigma"] = np.log10(feats["ID"].map(sig["sigma_S_per_cm"]).astype(float))
+    if len(feats) < 20:
+        print(f"ssekit conductivity train: only {len(feats)} usable rows (need at least 20)", file=sys.stderr)
+        return 2
+    name, model = mishra2023.predictor(feats, args.model)
+    joblib.dump({"name": name, "model": model, "rows": len(feats), "features": conductivity.FEATURES}, args.out)
+    print(f"trained {name} on {len(feats)} rows ({len(refused)} without activation energy, "
+          f"{int(len(obx) - len(refused) - len(feats))} with a censored conductivity left out); saved to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -168,6 +242,33 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--csv", metavar="FILE", help="CSV with columns P_pct, LS_uL_per_mg, XB_vol_pct (or P%%, L:S, X:B)")
     fc.add_argument("--out", metavar="FILE", help="write the predictions as CSV instead of printing them")
     fc.set_defaults(func=_cmd_films_classify)
+
+    c2 = sub.add_parser("conductivity", help="ionic-conductivity model (Mishra et al. 2023 features, open data)",
+                        description="Predict log10 ionic conductivity from activation energy, temperature and lattice "
+                        "parameters, with a model trained on the shipped OBELiX + Laskowski data.")
+    csub = c2.add_subparsers(dest="conductivity_command", required=True, metavar="SUBCOMMAND")
+    cp = csub.add_parser(
+        "predict", help="predict conductivity for rows in the OBELiX CSV format",
+        description="Read rows in the OBELiX CSV format (the columns of obelix_train.csv), build the features the "
+        "way the book does (Ea joined from the shipped Laskowski 2023 table by reference number and composition; T "
+        "from the Liverpool set via 'Liion ID', else 25 degC), and write ID, log10_sigma_pred, log10_sigma_sd "
+        "(bootstrap spread), log10_sigma_lo90/hi90 (conformal 90 %% interval). Rows without the needed features are "
+        "reported, never guessed; every row is predicted by the model, even if the shipped data contain it.",
+    )
+    cp.add_argument("input", help="CSV in the OBELiX format")
+    cp.add_argument("--out", metavar="FILE", help="write the predictions as CSV")
+    cp.add_argument("--model-file", metavar="FILE", help="a model saved by 'ssekit conductivity train'")
+    cp.set_defaults(func=_cmd_conductivity_predict)
+    ct = csub.add_parser(
+        "train", help="refit the model on your own table",
+        description="Refit the conductivity model on a table in the OBELiX CSV format (your own measurements; Ea "
+        "is joined from the shipped Laskowski table) and save it for 'ssekit conductivity predict --model-file'.",
+    )
+    ct.add_argument("table", help="CSV in the OBELiX format, with conductivities")
+    ct.add_argument("--out", required=True, metavar="FILE", help="where to save the model (joblib)")
+    ct.add_argument("--model", choices=["RFR", "SVR (RBF)", "SVR (poly)", "GBR", "ANN", "DT", "LR", "XGB", "VR"],
+                    help="model to fit (default: the best on the shipped data)")
+    ct.set_defaults(func=_cmd_conductivity_train)
     return p
 
 

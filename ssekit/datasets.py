@@ -231,7 +231,8 @@ def validate(df: pd.DataFrame, specs: list[ColumnSpec], dataset: str) -> pd.Data
         for col, grp in fc.groupby("column", dropna=False, sort=True):
             spec = by_name.get(str(col))
             desc = spec.describe() if spec else str(col)
-            rows = ", ".join(f"row {i}: {v!r}" for i, v in zip(grp["index"].head(5), grp["failure_case"].head(5)))
+            label = df.index.name or "row"
+            rows = ", ".join(f"{label} {i}: {v!r}" for i, v in zip(grp["index"].head(5), grp["failure_case"].head(5)))
             checks = "; ".join(sorted(set(map(str, grp["check"]))))
             lines.append(f"  column {desc}: {len(grp)} failing ({checks}); {rows}")
         raise DataValidationError("\n".join(lines)) from None
@@ -332,6 +333,7 @@ def clean_obelix(raw: pd.DataFrame, dataset: str = "obelix_train") -> tuple[pd.D
             raise DataValidationError(f"{dataset}: column {src!r} must hold whole numbers")
         out[_OBELIX_RAW[src]] = vals.astype("Int64")
     out = out[[s.name for s in OBELIX_SPECS]]
+    out.index = pd.Index(ids.fillna("?").astype(str).to_numpy(), name="ID")  # errors name the row by its ID
     out = validate(out, OBELIX_SPECS, dataset)
     rep.rows_out = len(out)
     return out.reset_index(drop=True), rep

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # conda-forge names that differ from PyPI names
-CONDA_NAME = {}
+CONDA_NAME = {"xgboost-cpu": "py-xgboost-cpu"}
 
 
 def _norm(req: str) -> tuple[str, str]:
