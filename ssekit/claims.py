@@ -224,14 +224,20 @@ def evaluate(claim: Claim) -> ClaimResult:
     return ClaimResult(claim, value, status, agrees, rep.data, rep.note)
 
 
-def check(*claim_ids: str) -> pd.DataFrame:
+def check(*claim_ids: str):
     """Evaluate the named claims and return them as a display table.
 
     Chapters call this where they discuss a claim; the scorecard evaluates
     the same functions for all claims. The table is the compact one a chapter
-    needs (quantity, reported, reproduced, status, note).
+    needs (quantity, reported, reproduced, status, note), as a pandas Styler
+    (``.data`` is the frame).
     """
-    return _frame([evaluate(get_claim(i)) for i in claim_ids])[["quantity", "reported", "reproduced", "status", "note"]]
+    df = _frame([evaluate(get_claim(i)) for i in claim_ids])[["quantity", "reported", "reproduced", "status", "note"]]
+    return df.style.set_table_styles([
+        {"selector": "", "props": "font-size: 0.85em"},
+        {"selector": "td.col4", "props": "min-width: 16em"},
+        {"selector": "td.col0", "props": "min-width: 10em"},
+    ])
 
 
 def evaluate_all(paper: str | None = None) -> list[ClaimResult]:

@@ -165,29 +165,25 @@ def _cmd_conductivity_train(args: argparse.Namespace) -> int:
     import joblib
     import numpy as np
 
-    from . import conductivity, regression
+    from . import conductivity
     from .datasets import DataValidationError
     from .repro import mishra2023
 
-    raw = _read_csv(args.table)
     try:
-        feats, refused = conductivity.features_for_input(raw)
-        from .datasets import clean_obelix
-
-        obx, _ = clean_obelix(raw, "training table")
+        feats, refused = conductivity.features_for_input(_read_csv(args.table))
     except (DataValidationError, FileNotFoundError) as exc:
         print(f"ssekit conductivity train: {exc}", file=sys.stderr)
         return 2
-    sig = obx.set_index("ID")
-    feats = feats[~feats["ID"].map(sig["sigma_censored"]).astype(bool)]
-    feats["log10_sigma"] = np.log10(feats["ID"].map(sig["sigma_S_per_cm"]).astype(float))
+    n_censored = int(feats["sigma_censored"].sum())
+    feats = feats[~feats["sigma_censored"]].copy()
+    feats["log10_sigma"] = np.log10(feats["sigma_S_per_cm"])
     if len(feats) < 20:
         print(f"ssekit conductivity train: only {len(feats)} usable rows (need at least 20)", file=sys.stderr)
         return 2
     name, model = mishra2023.predictor(feats, args.model)
     joblib.dump({"name": name, "model": model, "rows": len(feats), "features": conductivity.FEATURES}, args.out)
     print(f"trained {name} on {len(feats)} rows ({len(refused)} without activation energy, "
-          f"{int(len(obx) - len(refused) - len(feats))} with a censored conductivity left out); saved to {args.out}")
+          f"{n_censored} with a censored conductivity left out); saved to {args.out}")
     return 0
 
 

@@ -153,16 +153,10 @@ def build_feature_table(
     liverpool = datasets.load("liverpool_ionics") if liverpool is None else liverpool
     rep = JoinReport()
     rep.add("OBELiX training rows", len(obelix))
-    df = obelix.copy()
-    df["V_A3"] = cell_volume(df["a_A"], df["b_A"], df["c_A"], df["alpha_deg"], df["beta_deg"], df["gamma_deg"])
-    df["Ea_eV"], df["ea_join"], df["n_ea"] = join_activation_energy(df, laskowski)
+    df = add_features(obelix, laskowski, liverpool)
     for why, n in df["ea_join"].value_counts().items():
         rep.add(f"Ea: {why}", n)
     rep.add("Ea: several Laskowski rows with Ea matched (closest conductivity used)", int((df["n_ea"] > 1).sum()))
-    temps = liverpool.drop_duplicates("liion_id").set_index("liion_id")["T_C"]
-    df["T_C"] = df["liion_id"].map(temps).astype(float)
-    df["T_assumed"] = df["T_C"].isna()
-    df["T_C"] = df["T_C"].fillna(ROOM_T_C)
     keep = (df["ea_join"] == "joined")
     rep.add("dropped: no activation energy", int((~keep).sum()))
     cens = keep & df["sigma_censored"]
@@ -176,6 +170,18 @@ def build_feature_table(
     cols = ["ID", "composition", "family", "sigma_S_per_cm", "log10_sigma", "Ea_eV", "T_C", "T_assumed",
             "a_A", "b_A", "c_A", "V_A3"]
     return out[cols].reset_index(drop=True), rep
+
+
+def add_features(obelix: pd.DataFrame, laskowski: pd.DataFrame, liverpool: pd.DataFrame) -> pd.DataFrame:
+    """OBELiX rows plus V_A3, Ea_eV (with ea_join, n_ea), T_C and T_assumed: the one place features are made."""
+    df = obelix.copy()
+    df["V_A3"] = cell_volume(df["a_A"], df["b_A"], df["c_A"], df["alpha_deg"], df["beta_deg"], df["gamma_deg"])
+    df["Ea_eV"], df["ea_join"], df["n_ea"] = join_activation_energy(df, laskowski)
+    temps = liverpool.drop_duplicates("liion_id").set_index("liion_id")["T_C"]
+    df["T_C"] = df["liion_id"].map(temps).astype(float)
+    df["T_assumed"] = df["T_C"].isna()
+    df["T_C"] = df["T_C"].fillna(ROOM_T_C)
+    return df
 
 
 @lru_cache(maxsize=1)
@@ -199,21 +205,18 @@ def features_for_input(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     Ea is joined from the shipped Laskowski table exactly as for the training
     data; T from the Liverpool set when ``Liion ID`` is given, else 25 degC.
-    Returns ``(features, refused)``: ``refused`` lists rows that lack what the
-    model needs (ID, reason); nothing is guessed.
+    Returns ``(features, refused)``: ``features`` also carries the row's own
+    conductivity columns (used for training, ignored for prediction);
+    ``refused`` lists rows that lack what the model needs (ID, reason);
+    nothing is guessed.
     Raises :class:`ssekit.datasets.DataValidationError` for malformed input
     (missing columns, non-numeric values, negative lattice parameters), naming
     the row and column.
     """
     obx, _ = datasets.clean_obelix(raw, "input")
-    lask = datasets.load("laskowski2023_si")
-    liv = datasets.load("liverpool_ionics")
-    obx["V_A3"] = cell_volume(obx["a_A"], obx["b_A"], obx["c_A"], obx["alpha_deg"], obx["beta_deg"], obx["gamma_deg"])
-    obx["Ea_eV"], reason, _ = join_activation_energy(obx, lask)
-    temps = liv.drop_duplicates("liion_id").set_index("liion_id")["T_C"]
-    obx["T_C"] = obx["liion_id"].map(temps).astype(float)
-    obx["T_assumed"] = obx["T_C"].isna()
-    obx["T_C"] = obx["T_C"].fillna(ROOM_T_C)
+    obx = add_features(obx, datasets.load("laskowski2023_si"), datasets.load("liverpool_ionics"))
+    reason = obx["ea_join"]
     ok = reason == "joined"
     refused = pd.DataFrame({"ID": obx.loc[~ok, "ID"], "reason": "no activation energy: " + reason[~ok]})
-    return obx.loc[ok, ["ID", "composition"] + FEATURES + ["T_assumed"]].reset_index(drop=True), refused.reset_index(drop=True)
+    cols = ["ID", "composition"] + FEATURES + ["T_assumed", "sigma_S_per_cm", "sigma_censored"]
+    return obx.loc[ok, cols].reset_index(drop=True), refused.reset_index(drop=True)
