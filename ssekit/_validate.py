@@ -44,7 +44,7 @@ def check_range(
     bad = ~(lo_ok & hi_ok) | np.isnan(arr)
     if np.any(bad):
         lb = "[" if low_inclusive else "("
-        hb = "]" if high_inclusive else ")"
+        hb = "]" if high_inclusive and math.isfinite(high) else ")"
         first = float(arr[bad].ravel()[0]) if arr.ndim else float(arr)
         raise InputError(
             f"{name} = {first:g} {unit} is outside the allowed range "

@@ -6,6 +6,7 @@ claims   print the claims scorecard (fresh computation, or a built claims.json)
 data     list the data registry and verify every checksum
 films    classify slurry recipes with the Chen et al. 2021 film-quality model
 conductivity  predict or train the ionic-conductivity model (Mishra et al. 2023 features)
+cell     energy density and separator thickness thresholds (Kim et al. 2025)
 """
 
 from __future__ import annotations
@@ -187,6 +188,59 @@ def _cmd_conductivity_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cell_params(args: argparse.Namespace):
+    from . import cell
+
+    overrides = {}
+    for item in args.set or []:
+        key, sep, value = item.partition("=")
+        try:
+            overrides[key.strip()] = float(value)
+        except ValueError:
+            raise cell.InputError(f"--set takes NAME=NUMBER, got {item!r}") from None
+    return cell.load_config(args.config, overrides, path=args.params)
+
+
+def _cmd_cell_energy(args: argparse.Namespace) -> int:
+    from . import cell
+
+    try:
+        p = _cell_params(args)
+        r = cell.stack(p, args.se_thickness_um)
+    except (cell.InputError, FileNotFoundError) as exc:
+        print(f"ssekit cell energy: {exc}", file=sys.stderr)
+        return 2
+    print(f"{cell.CONFIGS.get(args.config, args.config)}, {'bipolar' if int(p['bipolar'].value) else 'monopolar'}")
+    cols = ["se_thickness_um", "Wh_per_kg", "Wh_per_L", "stack_Wh_per_kg", "stack_Wh_per_L", "separator_ASR_ohm_cm2"]
+    print(r[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    return 0
+
+
+def _cmd_cell_threshold(args: argparse.Namespace) -> int:
+    from . import cell
+
+    if (args.target_wh_per_kg is None) == (args.target_wh_per_l is None):
+        print("ssekit cell threshold: give exactly one of --target-wh-per-kg, --target-wh-per-l", file=sys.stderr)
+        return 2
+    kind, target, unit = (("Wh_per_kg", args.target_wh_per_kg, "Wh/kg") if args.target_wh_per_kg is not None
+                          else ("Wh_per_L", args.target_wh_per_l, "Wh/L"))
+    try:
+        p = _cell_params(args)
+        cell.check_range("target", target, unit, 0, cell.np.inf, low_inclusive=False)
+        t = cell.threshold(p, target, kind if not args.stack else f"stack_{kind}")
+    except (cell.InputError, FileNotFoundError) as exc:
+        print(f"ssekit cell threshold: {exc}", file=sys.stderr)
+        return 2
+    level = "stack" if args.stack else "cell"
+    if t is None:
+        best = float(cell.stack(p, 0.1)[kind if not args.stack else f"stack_{kind}"].iloc[0])
+        print(f"no separator thickness reaches {target:g} {unit} ({level} level); "
+              f"even 0.1 um gives {best:.0f} {unit}")
+        return 1
+    print(f"{target:g} {unit} ({level} level) is met for separator thickness up to {t:.1f} um")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -265,6 +319,36 @@ def build_parser() -> argparse.ArgumentParser:
     ct.add_argument("--model", choices=["RFR", "SVR (RBF)", "SVR (poly)", "GBR", "ANN", "DT", "LR", "XGB", "VR"],
                     help="model to fit (default: the best on the shipped data)")
     ct.set_defaults(func=_cmd_conductivity_train)
+
+    ce = sub.add_parser("cell", help="cell energy density and separator resistance (Kim et al. 2025)",
+                        description="Per-area stack model of an all-solid-state cell; parameters from "
+                        "ssekit/data/cells (see 'ssekit cell energy --help').")
+    cesub = ce.add_subparsers(dest="cell_command", required=True, metavar="SUBCOMMAND")
+
+    def common(sp):
+        from .cell import CONFIGS
+
+        sp.add_argument("--config", default="ncm811_li", choices=sorted(CONFIGS),
+                        help="cell configuration (default ncm811_li)")
+        sp.add_argument("--params", metavar="CSV", help="your own configuration file (name,value,unit,source)")
+        sp.add_argument("--set", action="append", metavar="NAME=VALUE",
+                        help="override one parameter, in its file's unit (repeatable), e.g. --set areal_capacity=5")
+
+    en = cesub.add_parser("energy", help="energy densities and separator ASR at given thickness(es)",
+                          description="Cell- and stack-level Wh/kg and Wh/L and the separator's area-specific "
+                          "resistance for one or more separator thicknesses.")
+    common(en)
+    en.add_argument("--se-thickness-um", type=float, nargs="+", required=True, metavar="UM",
+                    help="separator thickness(es) in um")
+    en.set_defaults(func=_cmd_cell_energy)
+    th = cesub.add_parser("threshold", help="largest separator thickness that meets an energy target",
+                          description="The largest separator thickness at which the cell reaches the target, or a "
+                          "clear statement that none does (exit status 1).")
+    common(th)
+    th.add_argument("--target-wh-per-kg", type=float, metavar="WH_PER_KG")
+    th.add_argument("--target-wh-per-l", type=float, metavar="WH_PER_L")
+    th.add_argument("--stack", action="store_true", help="stack level (no packaging) instead of cell level")
+    th.set_defaults(func=_cmd_cell_threshold)
     return p
 
 

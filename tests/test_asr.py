@@ -30,9 +30,9 @@ def test_round_trip_and_monotonicity():
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    (dict(thickness_um=-5, sigma_S_per_cm=1e-3), ["thickness_um", "um", "(0, inf]"]),
+    (dict(thickness_um=-5, sigma_S_per_cm=1e-3), ["thickness_um", "um", "(0, inf)"]),
     (dict(thickness_um=5, sigma_S_per_cm=0), ["sigma_S_per_cm", "S/cm"]),
-    (dict(thickness_um=5, sigma_S_per_cm=1e-3, macmullin=0.5), ["macmullin", "[1, inf]"]),
+    (dict(thickness_um=5, sigma_S_per_cm=1e-3, macmullin=0.5), ["macmullin", "[1, inf)"]),
     (dict(thickness_um="thick", sigma_S_per_cm=1e-3), ["thickness_um", "number"]),
 ])
 def test_bad_input_names_parameter_unit_and_range(kwargs, words):
