@@ -42,7 +42,7 @@ PAPERS_FILE = Path(str(resources.files("ssekit") / "data" / "papers.toml"))
 
 STATUSES = ("reproduced", "differs", "not checkable", "surrogate")
 RULES = ("rel", "abs", "greater", "less", "range", "equal")
-DATA_KINDS = ("paper inputs", "real data", "surrogate")
+DATA_KINDS = ("paper inputs", "real data", "model", "surrogate")
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,9 @@ class Reproduction:
     value : float, bool or None
         The reproduced value (None when not checkable).
     data : str
-        What it was computed from: 'paper inputs', 'real data' or 'surrogate'.
+        What it was computed from: 'paper inputs' (numbers the paper states),
+        'real data' (shipped measurements), 'model' (a documented model with
+        literature-typical parameters, no measurement) or 'surrogate'.
     note : str
         How it was computed, or why it cannot be checked.
     checkable : bool

@@ -38,8 +38,8 @@ def thresholds() -> pd.DataFrame:
 def _thr(config: str, col: str, stacking: str = "monopolar") -> Reproduction:
     v = thresholds().loc[(cell.CONFIGS[config], stacking), col]
     if v is None or (isinstance(v, float) and np.isnan(v)):
-        return Reproduction(0.0, note=f"no separator thickness reaches {col} with the documented parameters (reported as 0)")
-    return Reproduction(float(v), note=f"cell level, {stacking}, ssekit.cell with data/cells/{config}.csv")
+        return Reproduction(0.0, data="model", note=f"no separator thickness reaches {col} with the documented parameters (reported as 0)")
+    return Reproduction(float(v), data="model", note=f"cell level, {stacking}, ssekit.cell with data/cells/{config}.csv")
 
 
 def claim_ncm811_350() -> Reproduction:
@@ -90,5 +90,5 @@ def one_at_a_time(config: str = "ncm811_li", base_thickness_um: float = 30.0) ->
 def claim_thickness_dominates() -> Reproduction:
     s = one_at_a_time()["swing (Wh/kg)"]
     ok = bool(s["se_thickness_um"] > max(s["np_ratio"], s["cat_se_wt"]))
-    return Reproduction(ok, note=(f"one-at-a-time swings over documented ranges, NCM811|Li: thickness {s['se_thickness_um']:.0f}, "
+    return Reproduction(ok, data="model", note=(f"one-at-a-time swings over documented ranges, NCM811|Li: thickness {s['se_thickness_um']:.0f}, "
                                   f"N:P {s['np_ratio']:.0f}, catholyte {s['cat_se_wt']:.0f} Wh/kg"))
