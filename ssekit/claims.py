@@ -271,6 +271,12 @@ def scorecard(paper: str | None = None) -> pd.DataFrame:
     return _frame(evaluate_all(paper))
 
 
+def summary_by_paper(results: list[ClaimResult]) -> pd.DataFrame:
+    """Claims per paper and status."""
+    df = pd.DataFrame([(papers()[r.claim.paper]["short"], r.status) for r in results], columns=["paper", "status"])
+    return pd.crosstab(df["paper"], df["status"]).reindex(columns=list(STATUSES), fill_value=0)
+
+
 def summary(results: list[ClaimResult]) -> dict[str, int]:
     """Count of claims per status (every status listed, zero included)."""
     counts = {s: 0 for s in STATUSES}
@@ -293,7 +299,7 @@ def scorecard_html(results: list[ClaimResult] | None = None, link_suffix: str = 
     results = evaluate_all() if results is None else results
     head = ["claim", "paper", "where", "quantity", "reported", "reproduced", "rule", "status", "data", "note"]
     df = _frame(results).reset_index()
-    out = ['<table class="ssekit-scorecard">', "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
+    out = ['<table class="ssekit-scorecard" style="font-size:0.8em">', "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
     for r, (_, row) in zip(results, df.iterrows()):
         link = f'<a href="{html.escape(r.claim.chapter)}{link_suffix}#{html.escape(r.claim.anchor)}">{html.escape(r.claim.id)}</a>'
         cells = [link] + [html.escape(str(row[h])) for h in head[1:]]
