@@ -119,22 +119,28 @@ def _cmd_films_classify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_csv(path: str) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+def _input_features(path: str, command: str):
+    """Features for an OBELiX-format CSV, or None after printing why not (exit status 2)."""
+    from . import conductivity
+    from .datasets import DataValidationError
+
+    try:
+        return conductivity.features_for_input(pd.read_csv(path, dtype=str, keep_default_na=False))
+    except (DataValidationError, FileNotFoundError) as exc:
+        print(f"ssekit conductivity {command}: {exc}", file=sys.stderr)
+        return None
 
 
 def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
     import joblib
 
     from . import conductivity
-    from .datasets import DataValidationError
     from .repro import mishra2023
 
-    try:
-        feats, refused = conductivity.features_for_input(_read_csv(args.input))
-    except (DataValidationError, FileNotFoundError) as exc:
-        print(f"ssekit conductivity predict: {exc}", file=sys.stderr)
+    got = _input_features(args.input, "predict")
+    if got is None:
         return 2
+    feats, refused = got
     if args.model_file:
         bundle = joblib.load(args.model_file)
         name, model = bundle["name"], bundle["model"]
@@ -167,14 +173,12 @@ def _cmd_conductivity_train(args: argparse.Namespace) -> int:
     import numpy as np
 
     from . import conductivity
-    from .datasets import DataValidationError
     from .repro import mishra2023
 
-    try:
-        feats, refused = conductivity.features_for_input(_read_csv(args.table))
-    except (DataValidationError, FileNotFoundError) as exc:
-        print(f"ssekit conductivity train: {exc}", file=sys.stderr)
+    got = _input_features(args.table, "train")
+    if got is None:
         return 2
+    feats, refused = got
     n_censored = int(feats["sigma_censored"].sum())
     feats = feats[~feats["sigma_censored"]].copy()
     feats["log10_sigma"] = np.log10(feats["sigma_S_per_cm"])
