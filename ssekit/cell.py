@@ -21,8 +21,8 @@ Al and half of a Cu foil per cell; bipolar: one bipolar foil per cell):
 - cathode: active mass ``m_AM = Q / q_AM``; composite mass ``m_AM / w_AM``;
   thickness = solid volume / (1 - porosity)
 - separator: thickness L, mass ``L (1 - eps) rho_mix`` (SE + binder)
-- anode: lithium ``N:P * Q / q_Li`` (none when anode-free), or a graphite
-  composite sized like the cathode
+- anode: lithium ``N:P * Q / q_Li`` (none when anode-free), a graphite
+  composite sized like the cathode, or a Li-In alloy foil ``N:P * Q / q_In``
 - energy ``Q * V``; cell level divides by (1 - packaging fraction)
 - separator ASR ``L / sigma_eff`` with ``sigma_eff = sigma (1 - eps)^1.5``
   (Bruggeman, for the separator's residual porosity and binder)
@@ -45,6 +45,7 @@ CONFIGS = {
     "s_li": "S | Li metal",
     "ncm811_graphite": "NCM811 | graphite (ASSB Li-ion)",
     "ncm811_anodefree": "NCM811 | anode-free",
+    "ncm811_liin": "NCM811 | Li-In (lab reference)",
 }
 UM = 1e-4  # cm per um
 
@@ -87,8 +88,8 @@ def validate(p: ParameterSet) -> None:
     _fractions(p, "cat_")
     if int(p["anode"].value) == 2:
         _fractions(p, "an_")
-    if int(p["anode"].value) not in (0, 1, 2):
-        raise InputError("anode must be 0 (anode-free), 1 (lithium metal) or 2 (graphite composite)")
+    if int(p["anode"].value) not in (0, 1, 2, 3):
+        raise InputError("anode must be 0 (anode-free), 1 (lithium metal), 2 (graphite composite) or 3 (Li-In alloy)")
     if int(p["anode"].value) == 0 and p["np_ratio"].value != 0:
         raise InputError("an anode-free cell has np_ratio = 0")
 
@@ -132,6 +133,9 @@ def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
         an_thick = an_mass / v("li_density")
     elif anode == 2:
         an_mass, an_thick = _composite(p, "an_", v("np_ratio") * Q / v("an_capacity"))
+    elif anode == 3:
+        an_mass = v("np_ratio") * Q / v("alloy_capacity")
+        an_thick = an_mass / v("alloy_density")
     else:
         an_mass, an_thick = 0.0, 0.0
     rho_sep = 1 / (v("se_binder_wt") / v("binder_density") + (1 - v("se_binder_wt")) / v("se_density"))
