@@ -30,8 +30,6 @@ Al and half of a Cu foil per cell; bipolar: one bipolar foil per cell):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
@@ -102,16 +100,6 @@ def _composite(p: ParameterSet, prefix: str, am_mass):
     mass = am_mass / w["am"]
     solid_volume = sum(mass * w[k] / dens[k] for k in w)
     return mass, solid_volume / (1 - p[f"{prefix}porosity"].value)
-
-
-@dataclass(frozen=True)
-class StackResult:
-    """Per-area breakdown and densities for one or more separator thicknesses."""
-
-    table: pd.DataFrame
-
-    def __getitem__(self, key):
-        return self.table[key]
 
 
 def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:

@@ -17,12 +17,6 @@ UNITS = {"thickness_um": "thickness (µm)", "DoT_um": "DoT (µm)", "sigma_S_per_
          "LS_uL_per_mg": "L:S (µL/mg)", "XB_vol_pct": "X:B (vol% xylene)", "P_pct": "P% (wt%)"}
 
 
-def _legend_classes(ax, **kw):
-    for c in (1, 2, 3):
-        ax.scatter([], [], c=CLASS_COLOURS[c], marker=CLASS_MARKERS[c], label=CLASS_NAMES[c])
-    ax.legend(**kw)
-
-
 def table1_plot(t1: pd.DataFrame, ax=None):
     """Conductivity against thickness of the literature films of Table 1."""
     if ax is None:
