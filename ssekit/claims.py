@@ -1,6 +1,6 @@
 """The claims registry: every paper claim the book checks, in one place.
 
-Claims are declared as data in ``ssekit/data/claims.toml``: which paper,
+Claims are declared as data, one file per paper (``ssekit/<paper>/claims.toml``): which paper,
 where in it, the quantity, the reported value with its unit, the comparison
 rule and tolerance, the chapter section that discusses it, and the function
 (``module:function``) that computes the reproduced value from code and data.
@@ -31,14 +31,17 @@ import math
 import tomllib
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-CLAIMS_FILE = Path(str(resources.files("ssekit") / "data" / "claims.toml"))
-PAPERS_FILE = Path(str(resources.files("ssekit") / "data" / "papers.toml"))
+from .data.shipped import path as registered_path
+from .errors import DataValidationError
+
+__all__ = ["STATUSES", "RULES", "DATA_KINDS", "Reproduction", "Claim", "ClaimResult", "papers", "claims_files",
+           "load_claims", "get_claim", "compare", "evaluate", "check", "evaluate_all", "frame", "scorecard",
+           "summary_by_paper", "summary", "scorecard_html", "to_json"]
 
 STATUSES = ("reproduced", "differs", "not checkable", "surrogate")
 RULES = ("rel", "abs", "greater", "less", "range", "equal")
@@ -70,7 +73,7 @@ class Reproduction:
 
     def __post_init__(self) -> None:
         if self.data not in DATA_KINDS:
-            raise ValueError(f"Reproduction.data must be one of {DATA_KINDS}, got {self.data!r}")
+            raise DataValidationError(f"Reproduction.data must be one of {DATA_KINDS}, got {self.data!r}")
 
 
 @dataclass(frozen=True)
@@ -92,13 +95,14 @@ class Claim:
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
-            raise ValueError(f"claim {self.id}: rule must be one of {RULES}, got {self.rule!r}")
+            raise DataValidationError(f"claim {self.id}: rule must be one of {RULES}, got {self.rule!r}")
         if self.rule == "range" and not (isinstance(self.reported, list) and len(self.reported) == 2):
-            raise ValueError(f"claim {self.id}: rule 'range' needs reported = [low, high]")
+            raise DataValidationError(f"claim {self.id}: rule 'range' needs reported = [low, high]")
         if self.tolerance < 0:
-            raise ValueError(f"claim {self.id}: tolerance must be >= 0")
+            raise DataValidationError(f"claim {self.id}: tolerance must be >= 0")
 
     def reported_str(self) -> str:
+        """The reported value as the paper states it (``reported_text``), or formatted with its unit."""
         if self.reported_text:
             return self.reported_text
         if self.rule == "range":
@@ -106,6 +110,7 @@ class Claim:
         return f"{_fmt(self.reported)} {self.unit}".strip()
 
     def rule_str(self) -> str:
+        """The comparison rule in words, e.g. 'within 10% of reported'."""
         return {
             "rel": f"within {self.tolerance:.0%} of reported" if self.tolerance >= 0.01 else f"within {self.tolerance:g} (relative)",
             "abs": f"within +/-{self.tolerance:g} {self.unit}",
@@ -148,33 +153,62 @@ def _fmt(x: Any) -> str:
 
 @cache
 def papers() -> dict[str, dict[str, str]]:
-    """The papers table (key -> short, citation, doi)."""
-    with open(PAPERS_FILE, "rb") as fh:
+    """The papers table (key -> short, citation, doi), from ``data/papers.toml``.
+
+    Examples
+    --------
+    >>> papers()["kim2025"]["doi"]
+    '10.1021/acsaem.5c02250'
+    """
+    with open(registered_path("data/papers.toml"), "rb") as fh:
         return tomllib.load(fh)
 
 
+def claims_files() -> list[Path]:
+    """The claims file of every paper package, in the order of ``papers.toml``."""
+    return [registered_path(f"{key}/claims.toml") for key in papers()]
+
+
 def load_claims(path: Path | None = None) -> list[Claim]:
-    """All declared claims, in file order; ids must be unique and papers known."""
-    with open(path or CLAIMS_FILE, "rb") as fh:
-        raw = tomllib.load(fh).get("claim", [])
+    """All declared claims (of every paper, or of one file), in file order.
+
+    Ids must be unique and papers known.
+
+    Raises
+    ------
+    DataValidationError
+        For a duplicate id, an unknown paper or a malformed declaration.
+    """
     out, seen = [], set()
-    for entry in raw:
-        c = Claim(**entry)
-        if c.id in seen:
-            raise ValueError(f"duplicate claim id {c.id!r}")
-        if c.paper not in papers():
-            raise ValueError(f"claim {c.id}: unknown paper {c.paper!r}; known {sorted(papers())}")
-        seen.add(c.id)
-        out.append(c)
+    for file in ([Path(path)] if path is not None else claims_files()):
+        with open(file, "rb") as fh:
+            raw = tomllib.load(fh).get("claim", [])
+        for entry in raw:
+            try:
+                c = Claim(**entry)
+            except TypeError as exc:
+                raise DataValidationError(f"{file}: claim {entry.get('id', '?')!r}: {exc}") from None
+            if c.id in seen:
+                raise DataValidationError(f"duplicate claim id {c.id!r}")
+            if c.paper not in papers():
+                raise DataValidationError(f"claim {c.id}: unknown paper {c.paper!r}; known {sorted(papers())}")
+            seen.add(c.id)
+            out.append(c)
     return out
 
 
 def get_claim(claim_id: str) -> Claim:
-    """The declared claim with this id."""
+    """The declared claim with this id.
+
+    Examples
+    --------
+    >>> get_claim("kim2025.asr.liquid_bare").reported
+    0.125
+    """
     for c in load_claims():
         if c.id == claim_id:
             return c
-    raise KeyError(f"no claim {claim_id!r} in {CLAIMS_FILE.name}")
+    raise DataValidationError(f"no claim {claim_id!r}; see 'ssekit claims' for the declared ids")
 
 
 def compare(rule: str, reported: Any, reproduced: Any, tolerance: float = 0.0) -> bool:
@@ -185,6 +219,8 @@ def compare(rule: str, reported: Any, reproduced: Any, tolerance: float = 0.0) -
     >>> compare("greater", 3.75, 2.0)
     False
     """
+    if rule not in RULES:
+        raise DataValidationError(f"unknown rule {rule!r}; rules: {RULES}")
     if rule == "equal":
         return reproduced == reported
     r = float(reproduced)
@@ -201,13 +237,12 @@ def compare(rule: str, reported: Any, reproduced: Any, tolerance: float = 0.0) -
     if rule == "range":
         lo, hi = map(float, reported)
         return lo <= r <= hi
-    raise ValueError(f"unknown rule {rule!r}")
 
 
 def _call(spec: str) -> Reproduction:
     module, _, func = spec.partition(":")
     if not func:
-        raise ValueError(f"compute must be 'module:function', got {spec!r}")
+        raise DataValidationError(f"compute must be 'module:function', got {spec!r}")
     out = getattr(importlib.import_module(module), func)()
     return out if isinstance(out, Reproduction) else Reproduction(out)
 
@@ -234,7 +269,7 @@ def check(*claim_ids: str):
     needs (quantity, reported, reproduced, status, note), as a pandas Styler
     (``.data`` is the frame).
     """
-    df = _frame([evaluate(get_claim(i)) for i in claim_ids])[["quantity", "reported", "reproduced", "status", "note"]]
+    df = frame([evaluate(get_claim(i)) for i in claim_ids])[["quantity", "reported", "reproduced", "status", "note"]]
     return df.style.set_table_styles([
         {"selector": "", "props": "font-size: 0.85em"},
         {"selector": "td.col4", "props": "min-width: 16em"},
@@ -247,7 +282,8 @@ def evaluate_all(paper: str | None = None) -> list[ClaimResult]:
     return [evaluate(c) for c in load_claims() if paper is None or c.paper == paper]
 
 
-def _frame(results: list[ClaimResult]) -> pd.DataFrame:
+def frame(results: list[ClaimResult]) -> pd.DataFrame:
+    """The evaluated claims as a flat table indexed by claim id (reported and reproduced as text)."""
     rows = []
     for r in results:
         c = r.claim
@@ -268,7 +304,7 @@ def _frame(results: list[ClaimResult]) -> pd.DataFrame:
 
 def scorecard(paper: str | None = None) -> pd.DataFrame:
     """All claims with fresh values and statuses, as a table."""
-    return _frame(evaluate_all(paper))
+    return frame(evaluate_all(paper))
 
 
 def summary_by_paper(results: list[ClaimResult]) -> pd.DataFrame:
@@ -298,7 +334,7 @@ def scorecard_html(results: list[ClaimResult] | None = None, link_suffix: str = 
     """The scorecard as an HTML table with a link from each claim to its chapter section."""
     results = evaluate_all() if results is None else results
     head = ["claim", "paper", "where", "quantity", "reported", "reproduced", "rule", "status", "data", "note"]
-    df = _frame(results).reset_index()
+    df = frame(results).reset_index()
     out = ['<table class="ssekit-scorecard" style="font-size:0.8em">', "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
     for r, (_, row) in zip(results, df.iterrows()):
         link = f'<a href="{html.escape(r.claim.chapter)}{link_suffix}#{html.escape(r.claim.anchor)}">{html.escape(r.claim.id)}</a>'

@@ -41,7 +41,7 @@ def _cmd_claims(args: argparse.Namespace) -> int:
         if args.json:
             print(claims.to_json(results))
             return 0
-        df = claims._frame(results)[["status", "reported", "reproduced", "data", "note"]]
+        df = claims.frame(results)[["status", "reported", "reproduced", "data", "note"]]
         print("claims computed now")
     with pd.option_context("display.max_colwidth", 70, "display.width", 200):
         print(df.to_string())
@@ -51,30 +51,35 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from . import datasets
+    from . import data
 
-    reg = datasets.registry()
+    reg = data.registry()
+    bad = pd.DataFrame(columns=["name", "file", "ok", "message"])
     if not args.no_verify:
-        ver = datasets.verify_all().set_index("name")
-        reg["checksum"] = ver["ok"].map({True: "ok", False: "MISMATCH"})
-    cols = ["file", "rows", "licence", "doi"] + ([] if args.no_verify else ["checksum"])
-    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+        ver = data.verify_all()
+        bad = ver[~ver["ok"]]
+        reg["checksum"] = reg["name"].map(ver.drop_duplicates("name").set_index("name")["ok"]).map({True: "ok", False: "MISMATCH"})
+    cols = ["file", "kind", "rows", "licence", "doi"] + ([] if args.no_verify else ["checksum"])
+    with pd.option_context("display.width", 200, "display.max_colwidth", 50):
         print(reg[cols].to_string())
     if args.citations:
         print()
         for name, row in reg.iterrows():
             print(f"{name}: {row['citation']} doi:{row['doi']}")
-    if not args.no_verify and not reg["checksum"].eq("ok").all():
-        for name, row in ver[~ver["ok"]].iterrows():
-            print(f"\n{row['message']}", file=sys.stderr)
-        return 1
-    return 0
+    for _, row in bad.iterrows():
+        print(row["message"], file=sys.stderr)
+    if not args.no_verify:
+        print(f"{int(len(reg) - (reg['checksum'] != 'ok').sum())} of {len(reg)} registered files verified; "
+              f"{int((bad['name'] == '(unregistered)').sum())} unregistered", file=sys.stderr)
+    return 1 if len(bad) else 0
 
 
 def _cmd_films_classify(args: argparse.Namespace) -> int:
-    from . import filmml, films
-    from ._validate import InputError, check_range
-    from .repro import chen2021
+    from .chen2021 import analysis as chen2021
+    from .chen2021 import films
+    from .errors import InputError
+    from .ml import filmclass as filmml
+    from .validation import check_range
 
     if args.csv:
         raw = pd.read_csv(args.csv)
@@ -121,26 +126,21 @@ def _cmd_films_classify(args: argparse.Namespace) -> int:
 
 def _input_features(path: str, command: str):
     """Features for an OBELiX-format CSV, or None after printing why not (exit status 2)."""
-    from . import conductivity
-    from .datasets import DataValidationError
+    from .errors import InputError
+    from .mishra2023 import features
 
-    try:
-        return conductivity.features_for_input(pd.read_csv(path, dtype=str, keep_default_na=False))
-    except (DataValidationError, FileNotFoundError) as exc:
-        print(f"ssekit conductivity {command}: {exc}", file=sys.stderr)
-        return None
+    if not Path(path).is_file():
+        raise InputError(f"{path}: no such file")
+    return features.features_for_input(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
 def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
     import joblib
 
-    from . import conductivity
-    from .repro import mishra2023
+    from .mishra2023 import analysis as mishra2023
+    from .mishra2023 import features as conductivity
 
-    got = _input_features(args.input, "predict")
-    if got is None:
-        return 2
-    feats, refused = got
+    feats, refused = _input_features(args.input, "predict")
     if args.model_file:
         bundle = joblib.load(args.model_file)
         name, model = bundle["name"], bundle["model"]
@@ -172,13 +172,10 @@ def _cmd_conductivity_train(args: argparse.Namespace) -> int:
     import joblib
     import numpy as np
 
-    from . import conductivity
-    from .repro import mishra2023
+    from .mishra2023 import analysis as mishra2023
+    from .mishra2023 import features as conductivity
 
-    got = _input_features(args.table, "train")
-    if got is None:
-        return 2
-    feats, refused = got
+    feats, refused = _input_features(args.table, "train")
     n_censored = int(feats["sigma_censored"].sum())
     feats = feats[~feats["sigma_censored"]].copy()
     feats["log10_sigma"] = np.log10(feats["sigma_S_per_cm"])
@@ -193,7 +190,8 @@ def _cmd_conductivity_train(args: argparse.Namespace) -> int:
 
 
 def _cell_params(args: argparse.Namespace):
-    from . import cell
+    from .errors import InputError
+    from .physics import cell
 
     overrides = {}
     for item in args.set or []:
@@ -201,19 +199,15 @@ def _cell_params(args: argparse.Namespace):
         try:
             overrides[key.strip()] = float(value)
         except ValueError:
-            raise cell.InputError(f"--set takes NAME=NUMBER, got {item!r}") from None
+            raise InputError(f"--set takes NAME=NUMBER, got {item!r}") from None
     return cell.load_config(args.config, overrides, path=args.params)
 
 
 def _cmd_cell_energy(args: argparse.Namespace) -> int:
-    from . import cell
+    from .physics import cell
 
-    try:
-        p = _cell_params(args)
-        r = cell.stack(p, args.se_thickness_um)
-    except (cell.InputError, FileNotFoundError) as exc:
-        print(f"ssekit cell energy: {exc}", file=sys.stderr)
-        return 2
+    p = _cell_params(args)
+    r = cell.stack(p, args.se_thickness_um)
     print(f"{cell.CONFIGS.get(args.config, args.config)}, {'bipolar' if int(p['bipolar'].value) else 'monopolar'}")
     cols = ["se_thickness_um", "Wh_per_kg", "Wh_per_L", "stack_Wh_per_kg", "stack_Wh_per_L", "separator_ASR_ohm_cm2"]
     print(r[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
@@ -221,20 +215,19 @@ def _cmd_cell_energy(args: argparse.Namespace) -> int:
 
 
 def _cmd_cell_threshold(args: argparse.Namespace) -> int:
-    from . import cell
+    import math
+
+    from .physics import cell
+    from .validation import check_range
 
     if (args.target_wh_per_kg is None) == (args.target_wh_per_l is None):
         print("ssekit cell threshold: give exactly one of --target-wh-per-kg, --target-wh-per-l", file=sys.stderr)
         return 2
     kind, target, unit = (("Wh_per_kg", args.target_wh_per_kg, "Wh/kg") if args.target_wh_per_kg is not None
                           else ("Wh_per_L", args.target_wh_per_l, "Wh/L"))
-    try:
-        p = _cell_params(args)
-        cell.check_range("target", target, unit, 0, cell.np.inf, low_inclusive=False)
-        t = cell.threshold(p, target, kind if not args.stack else f"stack_{kind}")
-    except (cell.InputError, FileNotFoundError) as exc:
-        print(f"ssekit cell threshold: {exc}", file=sys.stderr)
-        return 2
+    p = _cell_params(args)
+    check_range("target", target, unit, 0, math.inf, low_inclusive=False)
+    t = cell.threshold(p, target, kind if not args.stack else f"stack_{kind}")
     level = "stack" if args.stack else "cell"
     if t is None:
         best = float(cell.stack(p, 0.1)[kind if not args.stack else f"stack_{kind}"].iloc[0])
@@ -246,6 +239,7 @@ def _cmd_cell_threshold(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``ssekit`` argument parser with every subcommand."""
     from . import __version__
 
     p = argparse.ArgumentParser(
@@ -330,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     cesub = ce.add_subparsers(dest="cell_command", required=True, metavar="SUBCOMMAND")
 
     def common(sp):
-        from .cell import CONFIGS
+        from .physics.cell import CONFIGS
 
         sp.add_argument("--config", default="ncm811_li", choices=sorted(CONFIGS),
                         help="cell configuration (default ncm811_li)")
@@ -357,8 +351,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; bad input ends with one line on stderr and exit status 2."""
+    from .errors import SsekitError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except SsekitError as exc:
+        words = ["ssekit", args.command] + [getattr(args, k) for k in ("films_command", "conductivity_command",
+                                                                       "cell_command") if getattr(args, k, None)]
+        message = " ".join(str(exc).split())  # one line, whatever the message's layout
+        print(f"{' '.join(words)}: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

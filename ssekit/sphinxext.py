@@ -20,5 +20,6 @@ def _write_claims(app: Any, exception: Exception | None) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
+    """Register the extension with Sphinx."""
     app.connect("build-finished", _write_claims)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

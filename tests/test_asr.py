@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ssekit import asr
-from ssekit._validate import InputError
-from ssekit.parameters import load_parameters
+from ssekit.data import load_parameters
+from ssekit.errors import InputError
+from ssekit.physics import asr
 
 
 def test_known_values():
@@ -43,7 +43,7 @@ def test_bad_input_names_parameter_unit_and_range(kwargs, words):
 
 
 def test_parameters_carry_units_and_sources():
-    p = load_parameters("kim2025_asr")
+    p = load_parameters("kim2025/asr.csv")
     assert p.get_value("liquid_sigma", "S/cm") == pytest.approx(0.020)
     assert all(x.source for x in p.values())
     with pytest.raises(ValueError, match="is in S/cm, asked for mS/cm"):
@@ -54,4 +54,4 @@ def test_user_parameter_file(tmp_path):
     f = tmp_path / "mine.csv"
     f.write_text("name,value,unit,source\nliquid_sigma,abc,S/cm,me\n")
     with pytest.raises(ValueError, match="non-numeric value for \\['liquid_sigma'\\]"):
-        load_parameters("mine", f)
+        load_parameters(f)

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssekit import cell, cli
-from ssekit._validate import InputError
+from ssekit import cli
+from ssekit.errors import InputError
+from ssekit.physics import cell
 
 
 def test_hand_computed_stack():

@@ -15,7 +15,8 @@ import jupytext
 import pytest
 from nbclient import NotebookClient
 
-from ssekit import claims, films
+from ssekit import claims
+from ssekit.chen2021 import films
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("chen2021_*.md"))
@@ -42,6 +43,7 @@ def test_claims_become_real_data_claims(table_s1, monkeypatch):
     assert all(r.status == "surrogate" for r in claims.evaluate_all("chen2021") if r.data != "paper inputs")
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_runs_on_the_supplied_table(chapter, table_s1):
     nb = jupytext.read(ROOT / "book" / f"{chapter}.md", fmt="myst")

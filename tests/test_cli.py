@@ -7,7 +7,8 @@ import shutil
 import subprocess
 import sys
 
-from ssekit import cli, datasets
+from ssekit import cli
+from ssekit import data as datasets
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -25,17 +26,21 @@ def test_help_lists_subcommands():
 def test_data_verifies_checksums(capsys):
     assert cli.main(["data"]) == 0
     out = capsys.readouterr().out
-    assert out.count(" ok") == len(datasets.registry())
+    assert out.count(" ok") == len(datasets.registry()) >= 29
 
 
 def test_data_fails_on_corruption(tmp_path, monkeypatch, capsys):
-    copy = tmp_path / "data"
-    shutil.copytree(datasets.DATA_DIR, copy)
-    (copy / "obelix" / "obelix_train.csv").write_text("ID\n")
-    monkeypatch.setattr(datasets, "DATA_DIR", copy)
+    from ssekit.data import shipped
+
+    copy = tmp_path / "ssekit"
+    shutil.copytree(shipped.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "data" / "obelix" / "obelix_train.csv").write_text("ID\n")
+    (copy / "kim2025" / "stray.csv").write_text("a\n1\n")
+    monkeypatch.setattr(shipped, "PACKAGE", copy)
     assert cli.main(["data"]) == 1
     captured = capsys.readouterr()
-    assert "MISMATCH" in captured.out and "checksum mismatch for data set 'obelix_train'" in captured.err
+    assert "MISMATCH" in captured.out and "checksum mismatch for 'obelix_train'" in captured.err
+    assert "kim2025/stray.csv is shipped but has no row" in captured.err
 
 
 def test_claims_json_round_trip(tmp_path, capsys):

@@ -8,8 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ssekit import cli, conductivity as cond, datasets, regression
-from ssekit._validate import InputError
+from ssekit import cli
+from ssekit import data as datasets
+from ssekit.errors import InputError
+from ssekit.mishra2023 import features as cond
+from ssekit.ml import regression
 
 
 def lattice_volume_from_vectors(a, b, c, al, be, ga) -> float:
@@ -78,7 +81,7 @@ def test_arrhenius_fit_on_synthetic_series():
 
 def test_no_test_row_reaches_a_fitted_scaler():
     df, _ = cond.mishra_table()
-    s = regression.split_70_30(df)
+    s = regression.split_70_30(df, cond.FEATURES)
     for name in ("LR", "SVR (RBF)"):
         model = regression.fit_model(name, s.X_train, s.train["log10_sigma"])
         scaler = model.named_steps["scale"]
@@ -99,7 +102,7 @@ def test_bootstrap_and_conformal_intervals():
 # ---------------------------------------------------------------- CLI
 
 def _rows(ids) -> pd.DataFrame:
-    raw = pd.read_csv(datasets.data_path("obelix_train"), dtype=str, keep_default_na=False)
+    raw = pd.read_csv(datasets.path("obelix_train"), dtype=str, keep_default_na=False)
     return raw[raw["ID"].isin(ids)]
 
 
@@ -145,7 +148,7 @@ def test_predict_refuses_broken_input(tmp_path, capsys, edit, words):
 
 def test_train_then_predict_with_saved_model(tmp_path, capsys):
     table = tmp_path / "mine.csv"
-    pd.read_csv(datasets.data_path("obelix_train"), dtype=str, keep_default_na=False).to_csv(table, index=False)
+    pd.read_csv(datasets.path("obelix_train"), dtype=str, keep_default_na=False).to_csv(table, index=False)
     model = tmp_path / "m.joblib"
     assert cli.main(["conductivity", "train", str(table), "--out", str(model), "--model", "LR"]) == 0
     assert "trained LR on 200 rows" in capsys.readouterr().out

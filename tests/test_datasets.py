@@ -8,21 +8,37 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ssekit import datasets
-from ssekit.datasets import ChecksumError, DataValidationError
+from ssekit import data as datasets
+from ssekit.errors import ChecksumError, DataValidationError
 
 
 def raw_obelix() -> pd.DataFrame:
-    return pd.read_csv(datasets.data_path("obelix_train"), dtype=str, keep_default_na=False)
+    return pd.read_csv(datasets.path("obelix_train"), dtype=str, keep_default_na=False)
 
 
 def test_registry_lists_every_shipped_file_with_provenance():
+    from ssekit.data.shipped import PACKAGE
+
     reg = datasets.registry()
-    assert set(reg.index) == {"obelix_train", "laskowski2023_si", "laskowski2023_doi_lookup", "liverpool_ionics"}
+    assert {"obelix_train", "laskowski2023_si", "laskowski2023_doi_lookup", "liverpool_ionics"} <= set(reg.index)
+    assert datasets.unregistered_files() == []
     for name, row in reg.iterrows():
-        assert datasets.data_path(name).exists()
-        assert (datasets.DATA_DIR / row["licence_file"]).exists()
-        assert row["citation"] and row["doi"] and len(row["sha256"]) == 64
+        assert datasets.path(name).exists()
+        assert row["licence"] and row["description"] and len(row["sha256"]) == 64, name
+        assert row["citation"] or row["doi"], name
+        if row["licence_file"]:
+            assert (PACKAGE / row["licence_file"]).exists()
+
+
+def test_an_unregistered_shipped_file_is_found(tmp_path, monkeypatch):
+    from ssekit.data import shipped
+
+    copy = tmp_path / "ssekit"
+    shutil.copytree(shipped.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "mishra2023" / "extra.csv").write_text("x\n1\n")
+    monkeypatch.setattr(shipped, "PACKAGE", copy)
+    assert datasets.unregistered_files() == ["mishra2023/extra.csv"]
+    assert not datasets.verify_all()["ok"].all()
 
 
 def test_all_checksums_verify():
@@ -31,7 +47,7 @@ def test_all_checksums_verify():
 
 def test_corrupted_file_is_refused_with_both_checksums(tmp_path):
     bad = tmp_path / "obelix_train.csv"
-    shutil.copy(datasets.data_path("obelix_train"), bad)
+    shutil.copy(datasets.path("obelix_train"), bad)
     data = bytearray(bad.read_bytes())
     data[200] ^= 1
     bad.write_bytes(bytes(data))
@@ -42,11 +58,13 @@ def test_corrupted_file_is_refused_with_both_checksums(tmp_path):
 
 
 def test_loader_refuses_corrupted_shipped_file(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(datasets.DATA_DIR, copy)
-    target = copy / "obelix" / "liverpool_ionics_dataset.csv"
+    from ssekit.data import shipped
+
+    copy = tmp_path / "ssekit"
+    shutil.copytree(shipped.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    target = copy / "data" / "obelix" / "liverpool_ionics_dataset.csv"
     target.write_text(target.read_text(encoding="utf-8-sig").replace("Rocksalt", "Rocksalz", 1), encoding="utf-8")
-    monkeypatch.setattr(datasets, "DATA_DIR", copy)
+    monkeypatch.setattr(shipped, "PACKAGE", copy)
     with pytest.raises(ChecksumError, match="liverpool_ionics"):
         datasets.load("liverpool_ionics")
 
@@ -107,7 +125,7 @@ def test_laskowski_quirks_cleaned_and_counted():
 
 
 def test_laskowski_unknown_text_is_an_error_not_a_nan():
-    raw = pd.read_csv(datasets.data_path("laskowski2023_si"), header=None, dtype=str, keep_default_na=False)
+    raw = pd.read_csv(datasets.path("laskowski2023_si"), header=None, dtype=str, keep_default_na=False)
     raw.iloc[10, 2] = "n/a"
     with pytest.raises(DataValidationError, match="Ea_eV.*n/a"):
         datasets.clean_laskowski(raw)
@@ -117,7 +135,7 @@ def test_liverpool_temperatures_and_log_check():
     df = datasets.load("liverpool_ionics")
     assert df["T_C"].min() == 5 and df["T_C"].max() == 873
     np.testing.assert_allclose(np.log10(df["sigma_S_per_cm"]), df["log10_sigma"], atol=0.0025)
-    raw = pd.read_csv(datasets.data_path("liverpool_ionics"), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = pd.read_csv(datasets.path("liverpool_ionics"), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     raw.loc[0, "log_target"] = "-3.0"
     with pytest.raises(DataValidationError, match="log_target disagrees"):
         datasets.clean_liverpool(raw)
@@ -129,7 +147,7 @@ def test_user_file_in_shipped_format_is_validated(tmp_path):
     path = tmp_path / "mine.csv"
     raw.to_csv(path, index=False)
     with pytest.raises(DataValidationError, match="alpha_deg"):
-        datasets.load("obelix_train", path=path)
+        datasets.load("obelix_train", file=path)
     raw.loc[0, "alpha"] = "90"
     raw.to_csv(path, index=False)
-    assert len(datasets.load("obelix_train", path=path)) == 20
+    assert len(datasets.load("obelix_train", file=path)) == 20

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from imblearn.over_sampling import RandomOverSampler
 
-from ssekit import filmml, films
+from ssekit.chen2021 import films
+from ssekit.ml import filmclass as filmml
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ssekit import films
-from ssekit.datasets import DataValidationError
+from ssekit.chen2021 import films
+from ssekit.errors import DataValidationError
 
 PAPER_HEADERS = {
     "P_pct": "P%", "LS_uL_per_mg": "L:S (µL/mg)", "XB_vol_pct": "X:B (vol%)", "thickness_um": "Thickness (µm)",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ssekit import microstructure as ms
-from ssekit._validate import InputError
+from ssekit.errors import InputError
+from ssekit.physics import microstructure as ms
 
 
 def test_straight_channels_have_tortuosity_one():

@@ -1,0 +1,58 @@
+"""Figures of the Alabdali et al. 2022 chapter (one function per figure)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+from matplotlib.colors import ListedColormap
+
+from ..physics import microstructure as ms
+from ..style import OKABE_ITO
+from . import analysis
+
+__all__ = ["composite_slice", "sweeps"]
+
+PHASE_COLOURS = ["white", OKABE_ITO[0], OKABE_ITO[1], "black"]  # pore, SE, AM, binder
+
+
+def composite_slice(img, z: int | None = None):
+    """One z-slice of a labelled voxel composite, phases in the book's colours.
+
+    Parameters
+    ----------
+    img : numpy.ndarray
+        3D array of phase labels (see :data:`ssekit.physics.microstructure.PHASES`).
+    z : int, optional
+        Slice index (default: the middle).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    z = img.shape[2] // 2 if z is None else z
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    ax.imshow(img[:, :, z], cmap=ListedColormap(PHASE_COLOURS), vmin=-0.5, vmax=3.5, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for colour, name in zip(PHASE_COLOURS, [ms.PHASES[p] for p in sorted(ms.PHASES)]):
+        ax.scatter([], [], marker="s", color=colour, edgecolors="black", label=name)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return fig
+
+
+def sweeps():
+    """σ_eff/σ_SE and tortuosity factor against binder, porosity and AM radius, with Bruggeman."""
+    fig, axes = plt.subplots(2, 3, figsize=(11, 5.6), sharey="row")
+    for j, (kind, col, label) in enumerate((("binder", "binder", "binder (volume fraction)"),
+                                            ("porosity", "porosity", "porosity (volume fraction)"),
+                                            ("am_size", "am_radius", "AM particle radius (voxels)"))):
+        s = analysis.sweep(kind)
+        axes[0, j].plot(s[col], s["sigma_eff"], "o-", color=OKABE_ITO[0], label="voxel solve")
+        axes[0, j].plot(s[col], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label="Bruggeman ε^1.5")
+        axes[1, j].plot(s[col], s["tau"], "o-", color=OKABE_ITO[0])
+        axes[1, j].set_xlabel(label)
+    axes[0, 0].set_ylabel("σ_eff / σ_SE (–)")
+    axes[1, 0].set_ylabel("tortuosity factor τ (–)")
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig

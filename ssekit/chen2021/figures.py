@@ -1,0 +1,226 @@
+"""Figures of the Chen et al. 2021 chapters (Okabe-Ito colours, marker per class)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import BoundaryNorm, ListedColormap
+
+from ..ml.filmclass import PCA_LABELS, decision_map, surface
+from ..style import OKABE_ITO
+
+__all__ = ["fig3_dot", "CLASS_COLOURS", "CLASS_MARKERS", "CLASS_NAMES", "UNITS", "table1_plot", "biplot", "elbow_silhouette",
+           "class_boxplots", "contour", "surface_animation", "decision_maps", "class_counts",
+           "f1_distribution"]
+
+CLASS_COLOURS = {1: OKABE_ITO[0], 2: OKABE_ITO[1], 3: OKABE_ITO[3]}
+CLASS_MARKERS = {1: "o", 2: "s", 3: "^"}
+CLASS_NAMES = {1: "class 1: high σ, low RD", 2: "class 2: high σ, high RD", 3: "class 3: low σ, high RD"}
+UNITS = {"thickness_um": "thickness (µm)", "DoT_um": "DoT (µm)", "sigma_S_per_cm": "σ (S/cm)", "RD": "RD (–)",
+         "LS_uL_per_mg": "L:S (µL/mg)", "XB_vol_pct": "X:B (vol% xylene)", "P_pct": "P% (wt%)"}
+
+
+def table1_plot(t1: pd.DataFrame, ax=None):
+    """Conductivity against thickness of the literature films of Table 1."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4))
+    ok = t1.dropna(subset=["sigma_low_S_per_cm", "thickness_um"])
+    for i, (_, r) in enumerate(ok.iterrows()):
+        colour = OKABE_ITO[i % 7]
+        if r["sigma_high_S_per_cm"] > r["sigma_low_S_per_cm"]:
+            ax.plot([r["thickness_um"]] * 2, [r["sigma_low_S_per_cm"], r["sigma_high_S_per_cm"]], color=colour, lw=4,
+                    solid_capstyle="round", label=f"{r['electrolyte']} / {r['binder']} ({r['ref']})")
+        else:
+            ax.scatter(r["thickness_um"], r["sigma_low_S_per_cm"], color=colour, marker="osD^v<>p"[i % 8], s=45,
+                       label=f"{r['electrolyte']} / {r['binder']} ({r['ref']})")
+    ax.set_yscale("log")
+    ax.set_xlabel("film thickness (µm)")
+    ax.set_ylabel("ionic conductivity (S/cm)")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return ax
+
+
+def fig3_dot(df: pd.DataFrame, is_surrogate: bool):
+    """Figure 3: DoT over L:S and X:B averaged over the polymer contents, titled with the data it shows."""
+    fig, ax = plt.subplots(figsize=(5.8, 4.2))
+    contour(surface(df, "DoT_um"), "DoT averaged over P% (µm)", ax=ax)
+    ax.set_title(f"Fig. 3: DoT over L:S and X:B ({'SURROGATE' if is_surrogate else 'real'} data)")
+    return fig
+
+
+def biplot(pca, classes=None, ax=None):
+    """PC1-PC2 scores (coloured by class if given) with the variables' loadings as arrows."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 5.2))
+    s = pca.scores
+    if classes is None:
+        ax.scatter(s["PC1"], s["PC2"], s=14, color="0.6")
+    else:
+        for c in (1, 2, 3):
+            m = np.asarray(classes) == c
+            ax.scatter(s.loc[m, "PC1"], s.loc[m, "PC2"], s=18, c=CLASS_COLOURS[c], marker=CLASS_MARKERS[c],
+                       label=CLASS_NAMES[c], alpha=0.8)
+        ax.legend(fontsize=8, loc="lower left")
+    scale = 0.9 * np.abs(s[["PC1", "PC2"]]).max().min() / np.abs(pca.loadings[["PC1", "PC2"]]).max().max()
+    tips = pca.loadings[["PC1", "PC2"]] * scale
+    for var, (x, y) in tips.iterrows():
+        ax.annotate("", xy=(x, y), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="black", lw=1.2))
+        ax.text(x * 1.12, y * 1.12, PCA_LABELS.get(var, var), fontsize=10, ha="center", va="center", weight="bold")
+    # make room for every arrow and label, not only for the scores
+    lo = np.minimum(s[["PC1", "PC2"]].min().to_numpy(), 1.25 * tips.min().to_numpy())
+    hi = np.maximum(s[["PC1", "PC2"]].max().to_numpy(), 1.25 * tips.max().to_numpy())
+    pad = 0.05 * (hi - lo)
+    ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
+    ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+    ev = pca.explained
+    ax.set_xlabel(f"PC1 ({ev['PC1']:.0%} of variance)")
+    ax.set_ylabel(f"PC2 ({ev['PC2']:.0%} of variance)")
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.axvline(0, color="0.8", lw=0.8)
+    return ax
+
+
+def elbow_silhouette(scan: pd.DataFrame, chosen: int = 3):
+    """Inertia (elbow) and silhouette against k."""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8, 3.2))
+    a1.plot(scan.index, scan["inertia"], "o-", color=OKABE_ITO[0])
+    a1.set_xlabel("number of clusters k")
+    a1.set_ylabel("within-cluster sum of squares")
+    a2.plot(scan.index, scan["silhouette"], "s--", color=OKABE_ITO[1])
+    a2.set_xlabel("number of clusters k")
+    a2.set_ylabel("mean silhouette (–)")
+    for a in (a1, a2):
+        a.axvline(chosen, color="0.5", lw=0.8, ls=":")
+    fig.tight_layout()
+    return fig
+
+
+def class_boxplots(df: pd.DataFrame, classes, kw_sigma, kw_rd):
+    """Box plots of conductivity and RD per class, with Kruskal-Wallis p."""
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
+    for ax, col, (h, p), label in ((axes[0], "sigma_S_per_cm", kw_sigma, "σ (S/cm)"), (axes[1], "RD", kw_rd, "RD (–)")):
+        data = [df.loc[np.asarray(classes) == c, col] for c in (1, 2, 3)]
+        bp = ax.boxplot(data, patch_artist=True, widths=0.6)
+        ax.set_xticks([1, 2, 3], ["class 1", "class 2", "class 3"])
+        for patch, c in zip(bp["boxes"], (1, 2, 3)):
+            patch.set_facecolor(CLASS_COLOURS[c])
+            patch.set_alpha(0.6)
+        ax.set_ylabel(label)
+        ax.set_title(f"Kruskal-Wallis H = {h:.1f}, p = {p:.1e}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def contour(surf: pd.DataFrame, label: str, ax=None, levels=12, cmap="cividis"):
+    """Filled contour of an L:S x X:B surface (see :func:`ssekit.filmml.surface`)."""
+    if ax is None:
+        _, ax = plt.subplots()
+    cs = ax.contourf(surf.columns, surf.index, surf.to_numpy(), levels=levels, cmap=cmap)
+    plt.colorbar(cs, ax=ax, label=label, format="%.3g")
+    ax.grid(False)
+    ax.set_xlabel(UNITS["LS_uL_per_mg"])
+    ax.set_ylabel(UNITS["XB_vol_pct"])
+    return ax
+
+
+def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, log: bool = False):
+    """An HTML animation (with slider; works in a static page) of ``value`` over L:S x X:B, one frame per P%."""
+    from matplotlib.animation import FuncAnimation
+
+    p_levels = sorted(df["P_pct"].unique()) if p_levels is None else p_levels
+    surfs = {P: surface(df, value, P) for P in p_levels}
+    zs = np.concatenate([s.to_numpy().ravel() for s in surfs.values()])
+    zs = zs[np.isfinite(zs)]
+    levels = np.geomspace(zs.min(), zs.max(), 13) if log else np.linspace(zs.min(), zs.max(), 13)
+    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    from matplotlib.colors import LogNorm
+
+    norm = LogNorm(levels[0], levels[-1]) if log else None
+
+    def draw(i):
+        ax.clear()
+        P = p_levels[i]
+        s = surfs[P]
+        cs = ax.contourf(s.columns, s.index, s.to_numpy(), levels=levels, cmap="cividis", norm=norm)
+        pts = df[df["P_pct"] == P]
+        ax.scatter(pts["LS_uL_per_mg"], pts["XB_vol_pct"], s=8, c="white", edgecolors="black", linewidths=0.4)
+        ax.set_xlabel(UNITS["LS_uL_per_mg"])
+        ax.set_ylabel(UNITS["XB_vol_pct"])
+        ax.set_title(f"{label} at P% = {P:g} wt%")
+        ax.grid(False)
+        return cs
+
+    cs = draw(0)
+    fig.colorbar(cs, ax=ax, label=label, format="%.3g")
+    fig.tight_layout()
+    anim = FuncAnimation(fig, draw, frames=len(p_levels), interval=900)
+    html = anim.to_jshtml(default_mode="once")
+    plt.close(fig)
+    return html
+
+
+def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | None = None, labels=None,
+                  title: str = ""):
+    """Predicted class over L:S x X:B for each P% (measured levels solid titles, interpolated ones marked)."""
+    ncol = 4
+    nrow = int(np.ceil(len(p_levels) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(11, 2.7 * nrow), sharex=True, sharey=True)
+    classes = list(model.classes_)
+    colours = [CLASS_COLOURS.get(c, {"high": OKABE_ITO[0], "low": OKABE_ITO[3]}.get(c, "0.5")) for c in classes]
+    cmap = ListedColormap(colours)
+    norm = BoundaryNorm(np.arange(len(classes) + 1) - 0.5, len(classes))
+    for ax, P in zip(np.ravel(axes), p_levels):
+        m = decision_map(model, P)
+        codes = np.vectorize({c: i for i, c in enumerate(classes)}.get)(m.to_numpy())
+        ax.pcolormesh(m.columns, m.index, codes, cmap=cmap, norm=norm, shading="auto", alpha=0.75)
+        if df is not None and labels is not None and P in measured:
+            sel = (df["P_pct"] == P).to_numpy()
+            for c in classes:
+                mk = sel & (np.asarray(labels) == c)
+                ax.scatter(df.loc[mk, "LS_uL_per_mg"], df.loc[mk, "XB_vol_pct"], s=14,
+                           c=colours[classes.index(c)], edgecolors="black", linewidths=0.5,
+                           marker=CLASS_MARKERS.get(c, "o"))
+        ax.set_title(f"P% = {P:g}" + ("" if P in measured else " (interpolated)"), fontsize=9)
+    for ax in np.ravel(axes)[len(p_levels):]:
+        ax.axis("off")
+    for ax in np.atleast_2d(axes)[:, 0]:
+        ax.set_ylabel(UNITS["XB_vol_pct"])
+    for ax in np.atleast_2d(axes)[-1, :]:
+        ax.set_xlabel(UNITS["LS_uL_per_mg"])
+    handles = [plt.Rectangle((0, 0), 1, 1, color=col, alpha=0.75) for col in colours]
+    names = [CLASS_NAMES.get(c, f"{c} conductivity") for c in classes]
+    fig.legend(handles, names, loc="lower center", ncol=len(classes), fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def class_counts(counts: pd.DataFrame, ax=None):
+    """Figure S6: training-set class counts before and after random oversampling."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    x = np.arange(len(counts))
+    ax.bar(x - 0.2, counts.iloc[:, 0], 0.4, label=counts.columns[0], color=OKABE_ITO[4], hatch="//", edgecolor="black")
+    ax.bar(x + 0.2, counts.iloc[:, 1], 0.4, label=counts.columns[1], color=OKABE_ITO[0], edgecolor="black")
+    ax.set_xticks(x, [f"class {c}" for c in counts.index])
+    ax.set_ylabel("training samples (count)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def f1_distribution(repeated: pd.DataFrame, single: float, reported: float = 0.94, ax=None):
+    """Histogram of macro F1 over repeated splits, with the single split and the paper's value."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.6, 3.4))
+    bins = np.linspace(0.5, 1.0, 26)
+    ax.hist(repeated["f1_macro"], bins=bins, color=OKABE_ITO[4], edgecolor="black", label="repeated splits (macro)")
+    ax.axvline(single, color=OKABE_ITO[5], lw=2, ls="--", label=f"single split: {single:.2f}")
+    ax.axvline(reported, color="black", lw=2, ls=":", label=f"paper: {reported:.2f}")
+    lo, hi = repeated["f1_macro"].quantile([0.025, 0.975])
+    ax.axvspan(lo, hi, color="0.85", zorder=0, label=f"95 % interval {lo:.2f}-{hi:.2f}")
+    ax.set_xlabel("F1 on the 20 % test set (macro average, –)")
+    ax.set_ylabel("splits (count)")
+    ax.legend(fontsize=8, loc="upper left")
+    return ax

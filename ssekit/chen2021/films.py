@@ -1,0 +1,260 @@
+"""The Chen et al. 2021 film data set: the real Table S1 when supplied, else a surrogate.
+
+Chen et al. (ACS Energy Lett. 2021, 6, 1639, doi:10.1021/acsenergylett.1c00332)
+doctor-bladed 110 Li6PS5Cl/PBMA slurries varying the polymer content P%
+(wt%), the liquid-to-solid ratio L:S (uL of solvent per mg of LPSCl) and the
+co-solvent ratio X:B (vol% xylene in xylene + isobutyl isobutyrate), and
+measured thickness, density, ohmic resistance, normalised conductivity, the
+deviation of thickness DoT (standard deviation over 9 points) and the relative
+deviation RD = DoT / thickness. Their Table S1 is only in the paper's
+Supporting Information (XLSX), which this project does not have.
+
+- :func:`load_table_s1` reads that XLSX (or a CSV with the same columns) when a
+  user supplies it, and validates it.
+- :func:`make_surrogate` generates a labelled surrogate from written-out
+  physical assumptions (parameter set ``chen2021_surrogate``).
+- :func:`active_film_data` returns the real table when the environment
+  variable ``SSEKIT_CHEN_TABLE_S1`` names a file, the surrogate otherwise;
+  every chapter on the paper calls it, so supplying the file switches the
+  whole book with no code change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..data import CleaningReport, ColumnSpec, ParameterSet, load_parameters, sha256, validate
+from ..errors import DataValidationError
+
+__all__ = ["ENV_VAR", "TABLE_S1_SPECS", "FILM_COLUMNS", "HEADER_ALIASES", "canonical_columns", "clean_table_s1",
+           "load_table_s1", "P_LEVELS", "LS_LEVELS", "XB_LEVELS", "surrogate_parameters", "design",
+           "film_physics", "make_surrogate", "FilmData", "active_film_data"]
+
+ENV_VAR = "SSEKIT_CHEN_TABLE_S1"
+
+#: Canonical columns of Table S1, with units and the physically allowed range.
+TABLE_S1_SPECS = [
+    ColumnSpec("P_pct", "float", "wt%", 0, 50),
+    ColumnSpec("LS_uL_per_mg", "float", "uL/mg", 0.05, 10),
+    ColumnSpec("XB_vol_pct", "float", "vol% xylene", 0, 100),
+    ColumnSpec("thickness_um", "float", "um", 1, 2000),
+    ColumnSpec("density_g_per_cm3", "float", "g/cm3", 0.05, 5),
+    ColumnSpec("resistance_ohm", "float", "ohm", 0, 1e7, ),
+    ColumnSpec("sigma_S_per_cm", "float", "S/cm", 1e-9, 1),
+    ColumnSpec("DoT_um", "float", "um", 0, 2000),
+    ColumnSpec("RD", "float", "(DoT/thickness)", 0, 10),
+]
+FILM_COLUMNS = [s.name for s in TABLE_S1_SPECS]
+
+#: Header spellings accepted for each canonical column (compared after
+#: lower-casing and dropping spaces, units in brackets and punctuation).
+HEADER_ALIASES = {
+    "P_pct": ["p", "p%", "ppct", "polymer", "polymercontent", "binder", "bindercontent", "pbma"],
+    "LS_uL_per_mg": ["ls", "l:s", "lsratio", "liquidtosolid", "liquidtosolidratio", "liquidsolidratio"],
+    "XB_vol_pct": ["xb", "x:b", "xbratio", "cosolvent", "cosolventratio", "xylene"],
+    "thickness_um": ["thickness", "t", "filmthickness", "averagethickness"],
+    "density_g_per_cm3": ["density", "rho", "ρ"],
+    "resistance_ohm": ["resistance", "ohmicresistance", "r", "ω", "ohm"],
+    "sigma_S_per_cm": ["conductivity", "normalizedconductivity", "normalisedconductivity", "sigma", "σ", "σn",
+                       "sigman", "ionicconductivity"],
+    "DoT_um": ["dot", "deviationofthickness", "thicknessdeviation"],
+    "RD": ["rd", "relativedeviation", "relativethicknessdeviation"],
+}
+
+
+def _key(header: str) -> str:
+    h = str(header).strip().lower()
+    h = re.sub(r"[\(\[].*?[\)\]]", "", h)  # drop units in brackets
+    return re.sub(r"[\s_\-./]", "", h)
+
+
+def canonical_columns(columns) -> dict[str, str]:
+    """Map source headers to canonical names; unknown headers are ignored."""
+    lookup = {alias.replace(":", ""): canon for canon, aliases in HEADER_ALIASES.items() for alias in aliases}
+    lookup.update({_key(c): c for c in FILM_COLUMNS})
+    out = {}
+    for col in columns:
+        k = _key(col).replace(":", "")
+        if k in lookup and lookup[k] not in out.values():
+            out[col] = lookup[k]
+    return out
+
+
+def clean_table_s1(raw: pd.DataFrame, dataset: str = "Chen 2021 Table S1") -> tuple[pd.DataFrame, CleaningReport]:
+    """Validate a Table S1-shaped frame and return it with canonical columns.
+
+    Raises
+    ------
+    DataValidationError
+        When a column is missing (the message lists the accepted headers),
+        a value is not numeric, or a value is outside its range.
+    """
+    mapping = canonical_columns(raw.columns)
+    missing = [c for c in FILM_COLUMNS if c not in mapping.values()]
+    if missing:
+        accepted = "; ".join(f"{c}: {', '.join(HEADER_ALIASES[c][:4])}" for c in missing)
+        raise DataValidationError(f"{dataset}: missing column(s) {missing} (accepted headers - {accepted}); "
+                                  f"found {list(map(str, raw.columns))}")
+    rep = CleaningReport(dataset, rows_in=len(raw))
+    df = raw.rename(columns=mapping)[FILM_COLUMNS].copy()
+    empty = df.isna().all(axis=1)
+    if empty.any():
+        rep.add("(all)", "empty rows (spreadsheet padding) removed", int(empty.sum()))
+        df = df[~empty]
+    for col in FILM_COLUMNS:
+        num = pd.to_numeric(df[col], errors="coerce")
+        bad = num.isna()
+        if bad.any():
+            ex = ", ".join(f"row {i}: {v!r}" for i, v in list(df.loc[bad, col].items())[:5])
+            spec = TABLE_S1_SPECS[FILM_COLUMNS.index(col)]
+            raise DataValidationError(f"{dataset}: column {spec.describe()} has {int(bad.sum())} missing or non-numeric value(s): {ex}")
+        df[col] = num.astype(float)
+    df = validate(df.reset_index(drop=True), TABLE_S1_SPECS, dataset)
+    gap = (df["RD"] - df["DoT_um"] / df["thickness_um"]).abs() > 0.02 + 0.05 * df["RD"]
+    rep.add("RD", "rows where RD differs from DoT/thickness by more than 5 % + 0.02 (kept, as given)", int(gap.sum()))
+    if len(df) != 110:
+        rep.add("(all)", f"row count {len(df)} (the paper reports 110)", len(df))
+    rep.rows_out = len(df)
+    return df, rep
+
+
+def load_table_s1(path: str | Path) -> tuple[pd.DataFrame, CleaningReport]:
+    """Read the paper's Table S1 (XLSX, first sheet, or CSV) and validate it."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{ENV_VAR} points at {path}, which does not exist")
+    raw = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_excel(path, sheet_name=0)
+    return clean_table_s1(raw, f"Chen 2021 Table S1 ({path.name})")
+
+
+# --------------------------------------------------------------------------
+# the surrogate
+# --------------------------------------------------------------------------
+
+P_LEVELS = (3.0, 5.0, 7.0, 10.0)
+LS_LEVELS = (0.6, 0.8, 1.0, 1.2, 1.4)
+XB_LEVELS = (0.0, 25.0, 50.0, 75.0, 100.0)
+
+
+def surrogate_parameters() -> ParameterSet:
+    """The surrogate's assumptions, each with unit and source."""
+    return load_parameters("chen2021/surrogate.csv")
+
+
+def design(n: int = 110, seed: int = 20210326) -> pd.DataFrame:
+    """The surrogate's design of experiments.
+
+    A full factorial of P% {3, 5, 7, 10} x L:S {0.6 ... 1.4} x X:B {0 ... 100}
+    (100 recipes) plus ``n - 100`` replicates drawn at random from it.
+    """
+    grid = pd.MultiIndex.from_product([P_LEVELS, LS_LEVELS, XB_LEVELS], names=["P_pct", "LS_uL_per_mg", "XB_vol_pct"])
+    df = grid.to_frame(index=False)
+    if n > len(df):
+        rng = np.random.default_rng(seed)
+        extra = df.iloc[np.sort(rng.choice(len(df), n - len(df), replace=False))]
+        df = pd.concat([df, extra], ignore_index=True)
+    return df.iloc[:n].reset_index(drop=True)
+
+
+def film_physics(recipes: pd.DataFrame, params: ParameterSet | None = None) -> pd.DataFrame:
+    """Noise-free film properties from the surrogate's physical relations.
+
+    Per mg of LPSCl the slurry holds ``V_se = 1/rho_lpscl`` uL of electrolyte,
+    ``V_b = P/(100-P)/rho_binder`` uL of binder and ``L:S`` uL of solvent.
+
+    - solid volume fraction of the slurry ``phi = (V_se + V_b)/(V_se + V_b + L:S)``
+    - viscosity index ``v = w_p (P-5)/5 + w_xb X:B/100 + w_ls (1 - L:S)``;
+      aggregation ``a = max(0, v - threshold)``
+    - porosity ``eps = clip(eps0 + k_ls (L:S - 1) + k_a a)``
+    - dried thickness ``h = gap * phi / (1 - eps) * (1 + k_h a)``
+    - electrolyte volume fraction of the film ``f = (1 - eps) V_se/(V_se + V_b)``;
+      conductivity ``sigma = sigma_powder * f**n`` (binder blocking and tortuosity)
+    - density ``rho = (1 - eps) * (1 + P/(100-P)) / (V_se + V_b)``
+    - uniformity ``ln RD = ln RD_min + c (L:S - L_opt(X:B))**2 + k_rd a`` with
+      ``L_opt = L_opt50 + s (X:B - 50)/50`` (the L:S x X:B interaction)
+    - ``DoT = RD * h`` and ``R = h / (sigma * A)``
+    """
+    p = params or surrogate_parameters()
+    g = lambda name: p[name].value  # noqa: E731
+    P, LS, XB = (recipes[c].to_numpy(float) for c in ("P_pct", "LS_uL_per_mg", "XB_vol_pct"))
+    v_se = 1.0 / g("rho_lpscl")
+    v_b = P / (100.0 - P) / g("rho_binder")
+    v_s = v_se + v_b
+    phi = v_s / (v_s + LS)
+    visc = g("visc_weight_p") * (P - 5) / 5 + g("visc_weight_xb") * XB / 100 + g("visc_weight_ls") * (1 - LS)
+    agg = np.maximum(0.0, visc - g("visc_threshold"))
+    eps = np.clip(g("porosity_base") + g("porosity_per_ls") * (LS - 1) + g("porosity_per_aggregation") * agg,
+                  g("porosity_min"), g("porosity_max"))
+    h = g("wet_gap_um") * phi / (1 - eps) * (1 + g("thickness_per_aggregation") * agg)
+    f_se = (1 - eps) * v_se / v_s
+    sigma = g("sigma_powder") * f_se ** g("tortuosity_exponent")
+    rho = (1 - eps) * (1 + P / (100 - P)) / v_s
+    ls_opt = g("ls_opt_at_xb50") + g("ls_opt_slope_xb") * (XB - 50) / 50
+    ln_rd = np.log(g("rd_min")) + g("rd_curvature") * (LS - ls_opt) ** 2 + g("rd_per_aggregation") * agg
+    return pd.DataFrame({"aggregation": agg, "porosity": eps, "thickness_um": h, "sigma_S_per_cm": sigma,
+                         "density_g_per_cm3": rho, "ln_RD": ln_rd})
+
+
+def make_surrogate(params: ParameterSet | None = None, seed: int | None = None, n: int = 110) -> pd.DataFrame:
+    """The surrogate Table S1: design, physics, then log-normal measurement scatter.
+
+    Returns the canonical Table S1 columns (see :data:`FILM_COLUMNS`).
+    Deterministic for a given seed (default: the parameter set's ``seed``).
+    """
+    p = params or surrogate_parameters()
+    seed = int(p["seed"].value) if seed is None else seed
+    rng = np.random.default_rng(seed)
+    rec = design(n, seed)
+    phys = film_physics(rec, p)
+    h = phys["thickness_um"] * np.exp(rng.normal(0, p["noise_thickness"].value, n))
+    sigma = phys["sigma_S_per_cm"] * np.exp(rng.normal(0, p["noise_sigma"].value, n))
+    rd = np.exp(phys["ln_RD"] + rng.normal(0, p["noise_rd"].value, n))
+    out = rec.copy()
+    out["thickness_um"] = h
+    out["density_g_per_cm3"] = phys["density_g_per_cm3"]
+    out["resistance_ohm"] = h * 1e-4 / (sigma * p["measurement_area"].value)
+    out["sigma_S_per_cm"] = sigma
+    out["DoT_um"] = rd * h
+    out["RD"] = rd
+    return out[FILM_COLUMNS]
+
+
+@dataclass(frozen=True)
+class FilmData:
+    """The film table in use and what it is."""
+
+    table: pd.DataFrame
+    is_surrogate: bool
+    source: str
+    report: CleaningReport | None = None
+
+    @property
+    def label(self) -> str:
+        return "SURROGATE data (not the paper's)" if self.is_surrogate else f"real data: {self.source}"
+
+    @property
+    def data_kind(self) -> str:
+        """The claims registry's word for it."""
+        return "surrogate" if self.is_surrogate else "real data"
+
+
+@lru_cache(maxsize=4)
+def _active(path: str, digest: str) -> FilmData:
+    if not path:
+        return FilmData(make_surrogate(), True, "surrogate generated by ssekit.chen2021.films.make_surrogate")
+    df, rep = load_table_s1(path)
+    return FilmData(df, False, f"Chen et al. 2021 Table S1, user-supplied ({Path(path).name}, sha256 {digest[:12]})", rep)
+
+
+def active_film_data() -> FilmData:
+    """The real Table S1 if ``$SSEKIT_CHEN_TABLE_S1`` names a file, else the surrogate."""
+    path = os.environ.get(ENV_VAR, "").strip()
+    digest = sha256(Path(path)) if path and Path(path).exists() else ""
+    return _active(path, digest)

@@ -1,0 +1,108 @@
+"""Physical parameters as data: every value has a unit and a source.
+
+A parameter set is a CSV file with the columns ``name, value, unit, source,
+note``: the paper packages ship theirs (``chen2021/reported.csv``,
+``kim2025/asr.csv``, ...) and the cell model its configurations
+(``data/cells/*.csv``). Code asks for a parameter by name *and* unit, so a
+unit mismatch is an error rather than a silent factor of 1000.
+
+Examples
+--------
+>>> from ssekit.data import load_parameters
+>>> p = load_parameters("kim2025/asr.csv")
+>>> p.get_value("liquid_sigma", "S/cm")
+0.02
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataValidationError, InputError
+from .shipped import PACKAGE, path as registered_path, verify
+
+__all__ = ["Parameter", "ParameterSet", "load_parameters"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter: value, unit and where it comes from."""
+
+    name: str
+    value: float
+    unit: str
+    source: str
+    note: str = ""
+
+
+class ParameterSet(dict[str, Parameter]):
+    """A named collection of :class:`Parameter`, read from a CSV file."""
+
+    def __init__(self, name: str, params: dict[str, Parameter]):
+        super().__init__(params)
+        self.name = name
+
+    def get_value(self, name: str, unit: str) -> float:
+        """Value of ``name``, checking that it is stored in ``unit``.
+
+        Raises
+        ------
+        InputError
+            If the set has no such parameter, or stores it in another unit.
+        """
+        if name not in self:
+            raise InputError(f"parameter {name!r} not in set {self.name!r}; it has {sorted(self)}")
+        p = self[name]
+        if p.unit != unit:
+            raise InputError(f"parameter {name!r} of set {self.name!r} is in {p.unit}, asked for {unit}")
+        return p.value
+
+    def to_frame(self) -> pd.DataFrame:
+        """The set as a table (name, value, unit, source, note)."""
+        return pd.DataFrame([vars(p) for p in self.values()]).set_index("name")
+
+    def table(self):
+        """The set for display in the book: values to 4 significant figures."""
+        return self.to_frame().style.format({"value": "{:.4g}"})
+
+
+def load_parameters(file: str | Path, name: str | None = None) -> ParameterSet:
+    """Load a parameter set: a registered file (package-relative path) or a user's CSV.
+
+    Parameters
+    ----------
+    file : str or Path
+        A package-relative registered path such as ``"kim2025/asr.csv"``
+        (checksum verified), or the path of a user's CSV file.
+    name : str, optional
+        Name of the set (default: the file's stem).
+
+    Raises
+    ------
+    DataValidationError
+        If the file is missing, lacks a column or has a non-numeric value.
+    """
+    rel = str(file)
+    if not Path(rel).is_absolute() and (PACKAGE / rel).is_file():
+        verify(rel)
+        path = registered_path(rel)
+    else:
+        path = Path(file)
+    if not path.is_file():
+        raise DataValidationError(f"{path}: no such parameter file")
+    df = pd.read_csv(path, dtype={"name": str, "unit": str, "source": str, "note": str}, keep_default_na=False)
+    missing = {"name", "value", "unit", "source"} - set(df.columns)
+    if missing:
+        raise DataValidationError(f"parameter file {path} lacks column(s) {sorted(missing)}")
+    values = pd.to_numeric(df["value"], errors="coerce")
+    if values.isna().any():
+        bad = df.loc[values.isna(), "name"].tolist()
+        raise DataValidationError(f"parameter file {path}: non-numeric value for {bad}")
+    params = {
+        r.name: Parameter(r.name, float(v), r.unit, r.source, getattr(r, "note", ""))
+        for r, v in zip(df.itertuples(index=False), values)
+    }
+    return ParameterSet(name or path.stem, params)

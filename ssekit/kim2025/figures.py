@@ -1,0 +1,158 @@
+"""Figures of the Kim et al. 2025 chapters (one function per figure)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..physics.asr import area_specific_resistance
+from ..style import LINESTYLES, OKABE_ITO
+
+__all__ = ["asr_vs_thickness", "asr_section31", "binder_and_porosity", "fig4c_with_chen_film", "energy_vs_thickness",
+           "sensitivity_tornado"]
+
+
+def asr_vs_thickness(
+    conductivities: dict[str, float],
+    thickness_um=None,
+    reference_lines: dict[str, float] | None = None,
+    ax=None,
+):
+    """Log-log plot of ASR = L / sigma against thickness for several conductivities.
+
+    Parameters
+    ----------
+    conductivities : dict
+        Legend label -> conductivity in S/cm.
+    thickness_um : array, optional
+        Thicknesses in um (default 1-1000 um, log-spaced).
+    reference_lines : dict, optional
+        Label -> ASR in ohm cm^2, drawn as horizontal grey lines.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    L = np.logspace(0, 3, 200) if thickness_um is None else np.asarray(thickness_um, dtype=float)
+    for i, (label, sigma) in enumerate(conductivities.items()):
+        ax.loglog(L, area_specific_resistance(L, sigma), color=OKABE_ITO[i % 8], ls=LINESTYLES[i % 8],
+                  label=f"{label} ({sigma:.2g} S/cm)")
+    for j, (label, value) in enumerate((reference_lines or {}).items()):
+        ax.axhline(value, color="0.35", lw=1, ls=[":", "--"][j % 2])
+        ax.annotate(label, (L[-1], value), xytext=(-2, 3), textcoords="offset points", fontsize=8, color="0.25",
+                    ha="right")
+    ax.set_xlabel("electrolyte thickness L (µm)")
+    ax.set_ylabel("area-specific resistance (Ω cm²)")
+    ax.legend(fontsize=8, loc="upper left")
+    return ax
+
+
+def asr_section31():
+    """ASR against thickness for the review's Sec. 3.1 electrolytes, with its liquid reference cell."""
+    from . import asr as kasr
+
+    fig, ax = plt.subplots()
+    asr_vs_thickness(
+        {
+            "glass, Table 1 low": 1e-4,
+            "Li3PS4, median measured": kasr.lps_sigma_median(),
+            "glass, Table 1 high / Li6PS5Cl": 1e-3,
+            "LGPS-type": 1e-2,
+        },
+        reference_lines={
+            f"liquid in separator, {kasr.LIQUID_ASR_WITH_SEPARATOR:g} Ω cm²": kasr.LIQUID_ASR_WITH_SEPARATOR,
+            f"liquid alone, {kasr.liquid_asr_bare():.3g} Ω cm²": kasr.liquid_asr_bare(),
+        },
+        ax=ax,
+    )
+    ax.axvline(kasr.params().get_value("lps_thickness", "um"), color="0.6", lw=0.8)
+    ax.set_title("Electrolyte-layer ASR, Kim et al. 2025 Sec. 3.1")
+    return fig
+
+
+def binder_and_porosity():
+    """Bruggeman σ_eff/σ_SE against binder content (PIB, PBMA) and porosity, with the WIP points."""
+    from . import mechanics as km
+
+    p = km.params()
+    w = np.linspace(0, 0.10, 101)
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+    a1.plot(w * 100, km.relative_conductivity(w, p.get_value("pib_density", "g/cm3")), color=OKABE_ITO[0], label="PIB")
+    a1.plot(w * 100, km.relative_conductivity(w, p.get_value("pbma_density", "g/cm3")), "--", color=OKABE_ITO[1],
+            label="PBMA")
+    for x in (2, 5):
+        a1.axvline(x, color="0.6", lw=0.8, ls=":")
+    a1.set_xlabel("binder content (wt%)")
+    a1.set_ylabel("σ_eff / σ_SE (–)")
+    a1.legend()
+    eps = np.linspace(0, 0.3, 101)
+    a2.plot(eps * 100, km.relative_conductivity(porosity=eps), color=OKABE_ITO[2])
+    for e in (p.get_value("wip_porosity_before", "-"), p.get_value("wip_porosity_after", "-")):
+        a2.plot(e * 100, km.relative_conductivity(porosity=e), "o", color="black")
+    a2.set_xlabel("porosity (%)")
+    a2.set_ylabel("σ_eff / σ_SE (–)")
+    fig.tight_layout()
+    return fig
+
+
+def fig4c_with_chen_film():
+    """Figure 4c of the review (ASR against thickness with PBMA) with the Chen et al. 2021 film and pellet."""
+    from ..chen2021 import analysis as chen
+    from . import asr as kasr
+    from . import mechanics as km
+
+    p = km.params()
+    rep = chen.reported()
+    sig = {f"Li6PS5Cl + {b:g} wt% PBMA": 1e-3 * float(km.relative_conductivity(b / 100, p.get_value("pbma_density", "g/cm3")))
+           for b in (0, 3, 10)}
+    ax = asr_vs_thickness(sig, thickness_um=np.logspace(0.5, 3, 100),
+                          reference_lines={f"liquid in separator, {kasr.LIQUID_ASR_WITH_SEPARATOR:g} Ω cm²":
+                                           kasr.LIQUID_ASR_WITH_SEPARATOR})
+    L_film, L_pellet = rep.get_value("film_thickness", "um"), rep.get_value("pellet_thickness", "um")
+    ax.plot(L_film, area_specific_resistance(L_film, rep.get_value("film_sigma", "S/cm")), "D", color="black", ms=8,
+            label="Chen 2021 film")
+    ax.plot(L_pellet, area_specific_resistance(L_pellet, rep.get_value("powder_sigma", "S/cm")), "s", color="0.4",
+            ms=8, label=f"powder pellet, {L_pellet:g} µm")
+    ax.legend(fontsize=8, loc="upper left")
+    return ax.figure
+
+
+def energy_vs_thickness(thickness_um=None):
+    """Cell-level Wh/kg and Wh/L against separator thickness for every configuration (and NCM811 | Li bipolar)."""
+    from ..physics import cell
+
+    L = np.linspace(5, 200, 200) if thickness_um is None else np.asarray(thickness_um, float)
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+    for i, (name, label) in enumerate(cell.CONFIGS.items()):
+        r = cell.stack(cell.load_config(name), L)
+        a1.plot(L, r["Wh_per_kg"], color=OKABE_ITO[i], ls=LINESTYLES[i], label=label)
+        a2.plot(L, r["Wh_per_L"], color=OKABE_ITO[i], ls=LINESTYLES[i], label=label)
+    rb = cell.stack(cell.load_config("ncm811_li", {"bipolar": 1}), L)
+    a1.plot(L, rb["Wh_per_kg"], color="black", ls="--", lw=1.5, label="NCM811 | Li, bipolar")
+    a2.plot(L, rb["Wh_per_L"], color="black", ls="--", lw=1.5, label="NCM811 | Li, bipolar")
+    for y in (350, 400):
+        a1.axhline(y, color="0.5", lw=0.8, ls=":")
+    a2.axhline(750, color="0.5", lw=0.8, ls=":")
+    a1.set_ylabel("gravimetric energy density (Wh/kg)")
+    a2.set_ylabel("volumetric energy density (Wh/L)")
+    for a in (a1, a2):
+        a.set_xlabel("separator thickness (µm)")
+    a1.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_tornado(oat):
+    """One-at-a-time sensitivity bars (see :func:`ssekit.kim2025.energy.one_at_a_time`)."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    y = np.arange(len(oat))[::-1]
+    ax.barh(y, oat["dWh/kg at low"], color=OKABE_ITO[4], hatch="//", edgecolor="black", label="low end")
+    ax.barh(y, oat["dWh/kg at high"], color=OKABE_ITO[0], edgecolor="black", label="high end")
+    ax.set_yticks(y, [f"{n} ({r.low:g}-{r.high:g} {r.unit})" for n, r in oat.iterrows()], fontsize=8)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("change of cell energy density (Wh/kg)")
+    ax.legend(fontsize=8)
+    return fig

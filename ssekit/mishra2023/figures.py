@@ -1,0 +1,89 @@
+"""Figures of the Mishra et al. 2023 chapters (one function per paper figure)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..style import OKABE_ITO
+from . import analysis
+
+__all__ = ["distributions", "fig7_correlations", "fig5_predicted_vs_measured", "fig6_loss_curves", "arrhenius_check"]
+
+
+def distributions(df):
+    """log10 conductivity histogram and compounds per structural family (12 largest)."""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
+    a1.hist(df["log10_sigma"], bins=25, color=OKABE_ITO[0], edgecolor="black")
+    a1.set_xlabel("log10 σ (σ in S/cm)")
+    a1.set_ylabel("compounds (count)")
+    fam = df["family"].fillna("unknown").value_counts().head(12)[::-1]
+    a2.barh(fam.index, fam.values, color=OKABE_ITO[2], edgecolor="black")
+    a2.set_xlabel("compounds (count)")
+    fig.tight_layout()
+    return fig
+
+
+def fig7_correlations():
+    """Figure 7: the paper's correlation matrix, the open data's, and their difference."""
+    ours = analysis.correlations()
+    paper = analysis.paper_fig7().loc[ours.index, ours.columns]
+    labels = [analysis.LABELS[c] for c in ours.columns]
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.9))
+    titles = ("paper (120 compounds)", f"open data ({len(analysis.table())})", "open - paper")
+    for ax, m, title in zip(axes, (paper, ours, ours - paper), titles):
+        im = ax.imshow(m.to_numpy(), cmap="PuOr_r", vmin=-1, vmax=1)
+        ax.set_xticks(range(7), labels)
+        ax.set_yticks(range(7), labels)
+        ax.grid(False)
+        for i in range(7):
+            for j in range(7):
+                ax.text(j, i, f"{m.iat[i, j]:.2f}", ha="center", va="center", fontsize=7)
+        ax.set_title(title, fontsize=10)
+    fig.colorbar(im, ax=axes, shrink=0.8, label="Pearson r (–)")
+    return fig
+
+
+def fig5_predicted_vs_measured():
+    """Figure 5: predicted against measured, the raw-target ANN (linear and log axes) and the best log10 model."""
+    s = analysis.split()
+    ann_raw = analysis.fitted("sigma_S_per_cm")["ANN"]
+    best_name = analysis.best_model()
+    best = analysis.fitted("log10_sigma")[best_name]
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    for part, X, d, mk in (("train", s.X_train, s.train, "o"), ("test", s.X_test, s.test, "^")):
+        axes[0].scatter(d["sigma_S_per_cm"], ann_raw.predict(X), marker=mk, s=16, label=part)
+        axes[1].scatter(d["sigma_S_per_cm"], np.abs(ann_raw.predict(X)), marker=mk, s=16, label=part)
+        axes[2].scatter(d["log10_sigma"], best.predict(X), marker=mk, s=16, label=part)
+    axes[1].set_xscale("log")
+    axes[1].set_yscale("log")
+    for ax, lab in zip(axes, ("σ (S/cm)", "σ (S/cm), log axes; |prediction|", "log10 σ (σ in S/cm)")):
+        lo, hi = ax.get_xlim()
+        ax.plot([lo, hi], [lo, hi], "k--", lw=1)
+        ax.set_xlabel(f"measured {lab}")
+        ax.set_ylabel(f"predicted {lab.split(';')[0]}")
+        ax.legend(fontsize=8)
+    axes[0].set_title("ANN, raw S/cm (paper's set-up)", fontsize=9)
+    axes[1].set_title("same, log axes", fontsize=9)
+    axes[2].set_title(f"{best_name}, trained on log10 σ", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def fig6_loss_curves():
+    """Figure 6: training and validation loss of the MLP per epoch."""
+    ax = analysis.mlp_curves().plot(logy=True, style=["-", "--"])
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss: MSE of log10 σ (decades²)")
+    return ax.figure
+
+
+def arrhenius_check(arr):
+    """Ea fitted from Liverpool temperature series against the Laskowski median, with error bars."""
+    fig, ax = plt.subplots(figsize=(4.6, 4.2))
+    ax.errorbar(arr["Ea Laskowski median (eV)"], arr["Ea fit (eV)"], yerr=arr["se (eV)"], fmt="o", ms=4, capsize=2)
+    lim = [0, max(arr[["Ea fit (eV)", "Ea Laskowski median (eV)"]].max()) * 1.1]
+    ax.plot(lim, lim, "k--", lw=1)
+    ax.set_xlabel("Ea, Laskowski 2023 (eV)")
+    ax.set_ylabel("Ea, Arrhenius fit to Liverpool data (eV)")
+    return fig

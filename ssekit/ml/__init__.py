@@ -1,0 +1,11 @@
+"""Machine-learning workflows from standard parts (scikit-learn, imbalanced-learn, statsmodels).
+
+- :mod:`ssekit.ml.filmclass` -- PCA -> K-means classes -> tests -> SVM with oversampling
+  inside the pipeline (the film-quality workflow of Chen et al. 2021, on any Table S1-shaped data)
+- :mod:`ssekit.ml.regression` -- tuned regressor suite, baselines, grouped CV, bootstrap and
+  conformal intervals
+"""
+
+from . import filmclass, regression
+
+__all__ = ["filmclass", "regression"]

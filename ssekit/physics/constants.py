@@ -1,0 +1,16 @@
+"""Physical constants and conventions used across ssekit (CODATA 2018).
+
+Examples
+--------
+>>> round(K_B_EV * 298.15, 5)  # kT at room temperature, eV
+0.02569
+"""
+
+__all__ = ["K_B_EV", "ROOM_T_C", "CELSIUS_TO_KELVIN"]
+
+#: Boltzmann constant in eV/K (CODATA 2018).
+K_B_EV = 8.617333262e-5
+#: Room temperature assumed when a measurement gives none, degC.
+ROOM_T_C = 25.0
+#: Offset from degrees Celsius to kelvin.
+CELSIUS_TO_KELVIN = 273.15

@@ -1,0 +1,45 @@
+"""Figure helpers: one colour-blind-safe palette and consistent styling.
+
+The palette is Okabe & Ito's (2008, "Color Universal Design"), which stays
+distinguishable under the common forms of colour-vision deficiency.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+
+__all__ = ["OKABE_ITO", "LINESTYLES", "use_style"]
+
+OKABE_ITO = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+#: Line styles to pair with colours so that series differ in more than hue.
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)), "-"]
+
+
+def use_style() -> None:
+    """Set the book's display defaults: matplotlib palette, sizes, grid and
+    fixed DPI, and pandas tables that show whole notes instead of '...'."""
+    import pandas as pd
+
+    pd.set_option("display.max_colwidth", 200)
+    mpl.rcParams.update({
+        "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
+        "figure.figsize": (6.4, 4.2),
+        "figure.dpi": 110,
+        "savefig.dpi": 150,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "font.size": 10,
+        "legend.frameon": False,
+        "svg.hashsalt": "ssekit",
+    })

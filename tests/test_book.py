@@ -1,0 +1,92 @@
+"""The book: built once per test run, warning-free, and each chapter's outputs checked.
+
+The build (``jupyter-book build -W -n --keep-going``, cold execution cache,
+into a temporary folder) executes every chapter exactly once; the tests
+below read the executed notebooks it leaves in ``_build/jupyter_execute``:
+no cell may have failed, and cells tagged ``check-output`` must print what
+they printed when their reference was recorded (pytest-regressions; record
+again on purpose with ``scripts/test -m book --force-regen`` and say why in
+the commit). Marked ``book``: ``scripts/test -m "not book"`` skips it all.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ssekit import claims
+
+pytestmark = pytest.mark.book
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK_TAG = "check-output"
+CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("*.md") if p.read_text(encoding="utf-8").startswith("---\njupytext:"))
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory) -> Path:
+    """Build the whole book once, cold; returns the build folder (``.../_build``)."""
+    out = tmp_path_factory.mktemp("book")
+    exe = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe if exe.exists() else shutil.which("jupyter-book")), "build", str(ROOT), "--path-output", str(out),
+           "-W", "-n", "--keep-going"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    # -W already turns Sphinx warnings into errors; this also catches any that
+    # --keep-going let through. (ipykernel's own start-up notice is not Sphinx's.)
+    sphinx_warnings = [ln for ln in proc.stderr.splitlines() if "WARNING:" in ln and not ln.startswith("[IPKernelApp]")]
+    assert not sphinx_warnings, "\n".join(sphinx_warnings)
+    return out / "_build"
+
+
+def executed(build: Path, chapter: str) -> nbformat.NotebookNode:
+    return nbformat.read(build / "jupyter_execute" / "book" / f"{chapter}.ipynb", as_version=4)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_ran_without_errors(build, chapter):
+    nb = executed(build, chapter)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, f"{chapter}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_checked_outputs(build, chapter, data_regression):
+    """Printed outputs of cells tagged check-output equal their recorded reference."""
+    nb = executed(build, chapter)
+    texts = ["".join(o.text for o in c.get("outputs", []) if o.output_type == "stream" and o.name == "stdout")
+             for c in nb.cells if c.cell_type == "code" and CHECK_TAG in c.metadata.get("tags", [])]
+    if not texts:
+        pytest.skip(f"{chapter} has no cell tagged {CHECK_TAG}")
+    data_regression.check({"outputs": texts}, basename=chapter)
+
+
+def test_pages_exist(build):
+    for page in CHAPTERS + ["intro", "references"]:
+        assert (build / "html" / "book" / f"{page}.html").exists(), page
+
+
+def test_claims_json_matches_registry(build):
+    payload = json.loads((build / "html" / "claims.json").read_text())
+    fresh = {r.claim.id: r.status for r in claims.evaluate_all()}
+    assert {c["id"]: c["status"] for c in payload["claims"]} == fresh
+
+
+def test_asr_page_has_figure_and_checked_numbers(build):
+    html = (build / "html" / "book" / "kim2025_asr.html").read_text()
+    assert "<img" in html and "fig-kim-asr" in html
+    assert "37.5 um" in html and 'id="kim-asr-solid"' in html
+
+
+def test_scorecard_links_resolve(build):
+    html = (build / "html" / "book" / "scorecard.html").read_text()
+    for c in claims.load_claims():
+        target = build / "html" / "book" / f"{c.chapter}.html"
+        assert f'href="{c.chapter}.html#{c.anchor}"' in html
+        assert f'id="{c.anchor}"' in target.read_text(), c.id
