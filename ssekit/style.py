@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
-__all__ = ["OKABE_ITO", "LINESTYLES", "use_style"]
+__all__ = ["SURROGATE_MARK", "mark_surrogate", "OKABE_ITO", "LINESTYLES", "use_style"]
 
 OKABE_ITO = [
     "#0072B2",  # blue
@@ -43,3 +43,17 @@ def use_style() -> None:
         "legend.frameon": False,
         "svg.hashsalt": "ssekit",
     })
+
+
+SURROGATE_MARK = "SURROGATE DATA - not the paper's measurements"
+
+
+def mark_surrogate(fig, text: str = SURROGATE_MARK):
+    """Write a visible surrogate label across the bottom of a figure (returns the figure).
+
+    Every figure made from surrogate data carries it, so that no image of
+    the book can be mistaken for the paper's results when copied alone.
+    """
+    fig.text(0.5, 0.005, text, ha="center", va="bottom", fontsize=9, color="#B35806", weight="bold",
+             bbox=dict(facecolor="white", edgecolor="#E69F00", boxstyle="round,pad=0.2", alpha=0.9))
+    return fig

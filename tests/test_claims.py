@@ -44,6 +44,74 @@ def test_chapters_check_only_declared_claims():
     assert used <= ids, used - ids
 
 
+def test_every_claim_is_shown_in_its_chapter_and_every_deviation_too():
+    for c in claims.load_claims():
+        text = (ROOT / "book" / f"{c.chapter}.md").read_text()
+        assert f'claims.check_section("{c.anchor}")' in text or c.id in text, c.id
+    for d in claims.load_deviations():
+        assert f'claims.deviations_table("{d.chapter}")' in (ROOT / "book" / f"{d.chapter}.md").read_text(), d.id
+
+
+@pytest.mark.parametrize("claim", claims.load_claims(), ids=lambda c: c.id)
+def test_every_rule_can_fail(claim):
+    """Just inside the tolerance the rule holds; just outside, it does not."""
+    ok, bad = claims.rule_flips(claim)
+    assert claims.compare(claim.rule, claim.reported, ok, claim.tolerance) is True
+    assert claims.compare(claim.rule, claim.reported, bad, claim.tolerance) is False
+
+
+@pytest.mark.parametrize("claim", claims.load_claims(), ids=lambda c: c.id)
+def test_declarations_are_complete(claim):
+    assert claim.reported_where, f"{claim.id}: say where the paper prints the reported value"
+    if claim.rule in ("greater", "less"):
+        assert claim.kind == "bound"
+
+
+def test_one_sided_rules_only_for_bounds():
+    with pytest.raises(DataValidationError, match="one-sided rules only for kind 'bound'"):
+        Claim(id="x", paper="kim2025", where="w", quantity="q", reported=30, unit="µm", rule="less",
+              compute="m:f", chapter="kim2025_energy", anchor="kim-thresholds", kind="value")
+
+
+def test_not_reached_is_its_own_outcome_never_zero(monkeypatch):
+    import sys
+    import types
+
+    mod = types.ModuleType("fake_nr")
+    mod.f = lambda: Reproduction(None, data="model", outcome="not reached", note="never")
+    monkeypatch.setitem(sys.modules, "fake_nr", mod)
+    c = Claim(id="x", paper="kim2025", where="w", quantity="q", reported=30.0, unit="µm", rule="rel", tolerance=0.25,
+              compute="fake_nr:f", chapter="kim2025_energy", anchor="kim-thresholds")
+    r = claims.evaluate(c)
+    assert (r.status, r.reproduced, r.agrees) == ("not reached", None, False)
+
+
+def test_by_construction_is_never_counted_as_reproduced(monkeypatch):
+    import sys
+    import types
+
+    mod = types.ModuleType("fake_bc")
+    mod.f = lambda: Reproduction(1.0, data="real data", by_construction="an identity")
+    monkeypatch.setitem(sys.modules, "fake_bc", mod)
+    c = Claim(id="x", paper="kim2025", where="w", quantity="q", reported=1.0, unit="", rule="abs", tolerance=0.1,
+              compute="fake_bc:f", chapter="kim2025_energy", anchor="kim-thresholds")
+    r = claims.evaluate(c)
+    assert r.status == "by construction" and r.agrees is True
+    assert all(x.status != "reproduced" for x in claims.evaluate_all() if x.by_construction)
+
+
+def test_claims_json_has_the_documented_fields():
+    payload = json.loads(claims.to_json())
+    for rec in payload["claims"]:
+        assert set(claims.JSON_SCHEMA["claims[]"]) <= set(rec)
+    assert payload["deviations"] and all(set(claims.JSON_SCHEMA["deviations[]"]) <= set(d) for d in payload["deviations"])
+
+
+def test_claim_counts_per_paper():
+    n = {p: sum(c.paper == p for c in claims.load_claims()) for p in claims.papers()}
+    assert n["chen2021"] >= 24 and n["mishra2023"] >= 15 and n["kim2025"] >= 22 and n["alabdali2022"] >= 8, n
+
+
 def test_statuses_and_values_match_committed_reference(data_regression):
     """Drift guard: a changed status or value fails until the reference is recorded again on purpose
     (scripts/test tests/test_claims.py --force-regen), with the reason in the commit message."""
@@ -84,7 +152,7 @@ def test_bad_declarations_are_refused(tmp_path):
               compute="m:f", chapter="c", anchor="a")
     f = tmp_path / "c.toml"
     f.write_text('[[claim]]\nid="a"\npaper="nobody2020"\nwhere=""\nquantity=""\nreported=1\nunit=""\n'
-                 'rule="rel"\ncompute="m:f"\nchapter="c"\nanchor="a"\n')
+                 'rule="rel"\ntolerance=0.1\ncompute="m:f"\nchapter="c"\nanchor="a"\n')
     with pytest.raises(DataValidationError, match="unknown paper 'nobody2020'"):
         claims.load_claims(f)
 

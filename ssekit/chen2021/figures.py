@@ -8,9 +8,10 @@ import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from ..ml.filmclass import PCA_LABELS, decision_map, surface
-from ..style import OKABE_ITO
+from ..style import OKABE_ITO, SURROGATE_MARK, mark_surrogate
+from .films import active_film_data
 
-__all__ = ["fig3_dot", "CLASS_COLOURS", "CLASS_MARKERS", "CLASS_NAMES", "UNITS", "table1_plot", "biplot", "elbow_silhouette",
+__all__ = ["f1_by_reading", "power_study", "fig3_dot", "CLASS_COLOURS", "CLASS_MARKERS", "CLASS_NAMES", "UNITS", "table1_plot", "biplot", "elbow_silhouette",
            "class_boxplots", "contour", "surface_animation", "decision_maps", "class_counts",
            "f1_distribution"]
 
@@ -19,6 +20,14 @@ CLASS_MARKERS = {1: "o", 2: "s", 3: "^"}
 CLASS_NAMES = {1: "class 1: high σ, low RD", 2: "class 2: high σ, high RD", 3: "class 3: low σ, high RD"}
 UNITS = {"thickness_um": "thickness (µm)", "DoT_um": "DoT (µm)", "sigma_S_per_cm": "σ (S/cm)", "RD": "RD (–)",
          "LS_uL_per_mg": "L:S (µL/mg)", "XB_vol_pct": "X:B (vol% xylene)", "P_pct": "P% (wt%)"}
+
+
+def _marked(fig_or_ax):
+    """Label the figure as surrogate-based when the active film data are the surrogate."""
+    fig = getattr(fig_or_ax, "figure", fig_or_ax)
+    if active_film_data().is_surrogate:
+        mark_surrogate(fig)
+    return fig_or_ax
 
 
 def table1_plot(t1: pd.DataFrame, ax=None):
@@ -46,7 +55,7 @@ def fig3_dot(df: pd.DataFrame, is_surrogate: bool):
     fig, ax = plt.subplots(figsize=(5.8, 4.2))
     contour(surface(df, "DoT_um"), "DoT averaged over P% (µm)", ax=ax)
     ax.set_title(f"Fig. 3: DoT over L:S and X:B ({'SURROGATE' if is_surrogate else 'real'} data)")
-    return fig
+    return _marked(fig)
 
 
 def biplot(pca, classes=None, ax=None):
@@ -78,7 +87,7 @@ def biplot(pca, classes=None, ax=None):
     ax.set_ylabel(f"PC2 ({ev['PC2']:.0%} of variance)")
     ax.axhline(0, color="0.8", lw=0.8)
     ax.axvline(0, color="0.8", lw=0.8)
-    return ax
+    return _marked(ax)
 
 
 def elbow_silhouette(scan: pd.DataFrame, chosen: int = 3):
@@ -93,7 +102,7 @@ def elbow_silhouette(scan: pd.DataFrame, chosen: int = 3):
     for a in (a1, a2):
         a.axvline(chosen, color="0.5", lw=0.8, ls=":")
     fig.tight_layout()
-    return fig
+    return _marked(fig)
 
 
 def class_boxplots(df: pd.DataFrame, classes, kw_sigma, kw_rd):
@@ -109,7 +118,7 @@ def class_boxplots(df: pd.DataFrame, classes, kw_sigma, kw_rd):
         ax.set_ylabel(label)
         ax.set_title(f"Kruskal-Wallis H = {h:.1f}, p = {p:.1e}", fontsize=9)
     fig.tight_layout()
-    return fig
+    return _marked(fig)
 
 
 def contour(surf: pd.DataFrame, label: str, ax=None, levels=12, cmap="cividis"):
@@ -147,7 +156,8 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
         ax.scatter(pts["LS_uL_per_mg"], pts["XB_vol_pct"], s=8, c="white", edgecolors="black", linewidths=0.4)
         ax.set_xlabel(UNITS["LS_uL_per_mg"])
         ax.set_ylabel(UNITS["XB_vol_pct"])
-        ax.set_title(f"{label} at P% = {P:g} wt%")
+        ax.set_title(f"{label} at P% = {P:g} wt%" + ("\n" + SURROGATE_MARK if active_film_data().is_surrogate else ""),
+                     fontsize=9)
         ax.grid(False)
         return cs
 
@@ -194,7 +204,7 @@ def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | No
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return _marked(fig)
 
 
 def class_counts(counts: pd.DataFrame, ax=None):
@@ -207,7 +217,7 @@ def class_counts(counts: pd.DataFrame, ax=None):
     ax.set_xticks(x, [f"class {c}" for c in counts.index])
     ax.set_ylabel("training samples (count)")
     ax.legend(fontsize=8)
-    return ax
+    return _marked(ax)
 
 
 def f1_distribution(repeated: pd.DataFrame, single: float, reported: float = 0.94, ax=None):
@@ -223,4 +233,33 @@ def f1_distribution(repeated: pd.DataFrame, single: float, reported: float = 0.9
     ax.set_xlabel("F1 on the 20 % test set (macro average, –)")
     ax.set_ylabel("splits (count)")
     ax.legend(fontsize=8, loc="upper left")
-    return ax
+    return _marked(ax)
+
+
+def f1_by_reading(a, reported: float = 0.94):
+    """Macro F1 over repeated 80/20 splits for both SVM readings (and stratified splits), with the paper's 94 %."""
+    data = {"PC1-PC2\n(paper's reading)": a.repeated_pc["f1_macro"], "P%, L:S, X:B\n(recipe reading)": a.repeated["f1_macro"],
+            "recipe,\nstratified splits": a.repeated_stratified["f1_macro"]}
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.boxplot(list(data.values()), widths=0.5, showfliers=False)
+    for i, v in enumerate(data.values(), start=1):
+        jitter = np.random.default_rng(i).uniform(-0.12, 0.12, len(v))
+        ax.scatter(i + jitter, v, s=8, color=OKABE_ITO[i - 1], alpha=0.6)
+    ax.set_xticks(range(1, len(data) + 1), list(data))
+    ax.axhline(reported, color="black", ls=":", lw=1.5, label=f"Chen et al. 2021: {reported:.2f}")
+    ax.set_ylabel("macro F1 on the 20 % test set (–)")
+    ax.legend(fontsize=9, loc="lower left")
+    return _marked(fig)
+
+
+def power_study(power: pd.DataFrame, reported: float = 0.94):
+    """Spread of single-split F1 (recipe reading) of simulated studies with 55-440 films."""
+    sizes = sorted(power["films"].unique())
+    fig, ax = plt.subplots(figsize=(6.0, 3.6))
+    ax.boxplot([power.loc[power["films"] == n, "F1 recipe"] for n in sizes], widths=0.5, showfliers=True)
+    ax.set_xticks(range(1, len(sizes) + 1), [str(n) for n in sizes])
+    ax.axhline(reported, color="black", ls=":", lw=1.5, label=f"Chen et al. 2021: {reported:.2f}")
+    ax.set_xlabel("films in the study (count)")
+    ax.set_ylabel("macro F1, one 80/20 split (–)")
+    ax.legend(fontsize=9, loc="lower right")
+    return _marked(fig)

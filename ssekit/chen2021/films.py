@@ -152,15 +152,18 @@ def design(n: int = 110, seed: int = 20210326) -> pd.DataFrame:
     """The surrogate's design of experiments.
 
     A full factorial of P% {3, 5, 7, 10} x L:S {0.6 ... 1.4} x X:B {0 ... 100}
-    (100 recipes) plus ``n - 100`` replicates drawn at random from it.
+    (100 recipes) plus ``n - 100`` replicates drawn at random from it; for
+    ``n < 100``, a random subset of the factorial.
     """
     grid = pd.MultiIndex.from_product([P_LEVELS, LS_LEVELS, XB_LEVELS], names=["P_pct", "LS_uL_per_mg", "XB_vol_pct"])
     df = grid.to_frame(index=False)
-    if n > len(df):
-        rng = np.random.default_rng(seed)
-        extra = df.iloc[np.sort(rng.choice(len(df), n - len(df), replace=False))]
+    rng = np.random.default_rng(seed)
+    if n < len(df):  # a random fraction of the factorial (used by the power study)
+        return df.iloc[np.sort(rng.choice(len(df), n, replace=False))].reset_index(drop=True)
+    if n > len(df):  # the factorial plus replicates, drawn without replacement while there are enough recipes
+        extra = df.iloc[np.sort(rng.choice(len(df), n - len(df), replace=n - len(df) > len(df)))]
         df = pd.concat([df, extra], ignore_index=True)
-    return df.iloc[:n].reset_index(drop=True)
+    return df.reset_index(drop=True)
 
 
 def film_physics(recipes: pd.DataFrame, params: ParameterSet | None = None) -> pd.DataFrame:

@@ -27,7 +27,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-__all__ = ["PCA_FEATURES", "PCA_LABELS", "INPUTS", "VARIANCE_TARGET", "C_GRID", "PCAResult", "pca", "cluster_scan",
+from ..errors import InputError
+
+__all__ = ["ANOVA_FORMULAS", "fixed_c_f1", "PCA_FEATURES", "PCA_LABELS", "INPUTS", "VARIANCE_TARGET", "C_GRID", "PCAResult", "pca", "cluster_scan",
            "relabel", "kmeans_classes", "kruskal_by_class", "class_summary", "anova_log_rd", "svm_pipeline",
            "fit_svm", "fit_classifier", "SplitResult", "single_split", "repeated_f1", "decision_map",
            "surface"]
@@ -117,15 +119,41 @@ def class_summary(df: pd.DataFrame, classes) -> pd.DataFrame:
     return out
 
 
-def anova_log_rd(df: pd.DataFrame) -> pd.DataFrame:
-    """Type-II ANOVA of ln(RD) on L:S, X:B, their interaction and P% (statsmodels OLS)."""
+#: ANOVA models of ln(RD): P% as a qualitative factor (the paper's reading, the default), as a
+#: linear covariate, and every input as a factor (L:S and X:B at their design levels).
+ANOVA_FORMULAS = {
+    "factor": "np.log(RD) ~ C(P) + LS * XB",
+    "covariate": "np.log(RD) ~ P + LS * XB",
+    "all factors": "np.log(RD) ~ C(P) + C(LS) * C(XB)",
+}
+
+
+def anova_log_rd(df: pd.DataFrame, p_as: str = "factor") -> pd.DataFrame:
+    """Type-II ANOVA of ln(RD) on P%, L:S, X:B and the L:S x X:B interaction (statsmodels OLS).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Table S1-shaped films.
+    p_as : {"factor", "covariate", "all factors"}
+        How the inputs enter (see :data:`ANOVA_FORMULAS`); Chen et al. 2021
+        call P% a qualitative variable, hence the default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        statsmodels' ANOVA table, rows named P, L:S, X:B, L:S x X:B, Residual.
+    """
     import statsmodels.formula.api as smf
     from statsmodels.stats.anova import anova_lm
 
+    if p_as not in ANOVA_FORMULAS:
+        raise InputError(f"p_as must be one of {list(ANOVA_FORMULAS)}, got {p_as!r}")
     d = df.rename(columns={"LS_uL_per_mg": "LS", "XB_vol_pct": "XB", "P_pct": "P"})
-    model = smf.ols("np.log(RD) ~ LS * XB + P", data=d).fit()
-    table = anova_lm(model, typ=2)
-    table.index = table.index.str.replace("LS:XB", "L:S x X:B").str.replace("LS", "L:S").str.replace("XB", "X:B")
+    table = anova_lm(smf.ols(ANOVA_FORMULAS[p_as], data=d).fit(), typ=2)
+    names = {"C(P)": "P", "P": "P", "LS": "L:S", "XB": "X:B", "LS:XB": "L:S x X:B", "C(LS)": "L:S", "C(XB)": "X:B",
+             "C(LS):C(XB)": "L:S x X:B", "Residual": "Residual"}
+    table.index = [names.get(i, i) for i in table.index]
     return table
 
 
@@ -183,41 +211,78 @@ class SplitResult:
         return pd.DataFrame({"before oversampling": before, "after oversampling": after}).rename_axis("class")
 
 
-def single_split(df: pd.DataFrame, classes, seed: int = 0, test_size: float = 0.2) -> SplitResult:
-    """One stratified 80/20 split; F1 of the tuned SVM on the held-out 20 %."""
+def _f1(y_true, y_pred, average: str) -> float:
+    return float(f1_score(y_true, y_pred, labels=np.unique(y_true), average=average, zero_division=0))
+
+
+def single_split(df: pd.DataFrame, classes, seed: int = 0, test_size: float = 0.2, inputs: list[str] = INPUTS,
+                 stratified: bool = False) -> SplitResult:
+    """One 80/20 split (random, as Chen et al. 2021; stratified on request); F1 of the tuned SVM on the 20 %.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Rows to split; ``inputs`` are the classifier's features.
+    classes : array-like
+        Class of each row.
+    seed : int
+        Split, oversampling and CV seed.
+    test_size : float
+        Held-out share.
+    inputs : list of str
+        Feature columns (the recipe by default; e.g. ``["PC1", "PC2"]`` for the paper's reading).
+    stratified : bool
+        Keep class shares equal in both parts.
+    """
     y = np.asarray(classes)
-    X_tr, X_te, y_tr, y_te = train_test_split(df[INPUTS], y, test_size=test_size, stratify=y, random_state=seed)
+    X_tr, X_te, y_tr, y_te = train_test_split(df[inputs], y, test_size=test_size, stratify=y if stratified else None,
+                                              random_state=seed)
     model = fit_svm(X_tr, y_tr, seed)
     pred = model.predict(X_te)
-    return SplitResult(model, X_tr, X_te, y_tr, y_te, f1_score(y_te, pred, average="macro"),
-                       f1_score(y_te, pred, average="weighted"))
+    return SplitResult(model, X_tr, X_te, y_tr, y_te, _f1(y_te, pred, "macro"), _f1(y_te, pred, "weighted"))
 
 
 def _one_split(X, y, tr, te, seed, inner_folds):
     model = fit_svm(X[tr], y[tr], seed, folds=inner_folds)
     pred = model.predict(X[te])
-    return (f1_score(y[te], pred, average="macro"), f1_score(y[te], pred, average="weighted"),
-            model.best_params_["svm__C"])
+    return (_f1(y[te], pred, "macro"), _f1(y[te], pred, "weighted"), model.best_params_["svm__C"])
 
 
 def repeated_f1(df: pd.DataFrame, classes, n_splits: int = 100, seed: int = 0, test_size: float = 0.2,
-                inner_folds: int = 3, n_jobs: int = 1) -> pd.DataFrame:
-    """Macro and weighted test F1 over repeated stratified 80/20 splits.
+                inner_folds: int = 3, n_jobs: int = 1, inputs: list[str] = INPUTS,
+                stratified: bool = False) -> pd.DataFrame:
+    """Macro and weighted test F1 over repeated 80/20 splits (random, or stratified on request).
 
     C is tuned inside each split by ``inner_folds``-fold CV on that split's
     training part (nested: the test part never influences any choice).
     """
+    from sklearn.model_selection import ShuffleSplit
+
     y = np.asarray(classes)
-    X = df[INPUTS].to_numpy(float)  # plain arrays: sklearn's per-fit checks are most of the cost here
+    X = df[inputs].to_numpy(float)  # plain arrays: sklearn's per-fit checks are most of the cost here
     from joblib import Parallel, delayed
 
-    sss = StratifiedShuffleSplit(n_splits=n_splits, test_size=test_size, random_state=seed)
+    splitter = StratifiedShuffleSplit if stratified else ShuffleSplit
+    sss = splitter(n_splits=n_splits, test_size=test_size, random_state=seed)
     rows = Parallel(n_jobs=n_jobs)(
         delayed(_one_split)(X, y, tr, te, seed + i, inner_folds) for i, (tr, te) in enumerate(sss.split(X, y))
     )
     out = pd.DataFrame(rows, columns=["f1_macro", "f1_weighted", "C"])
     out.index.name = "split"
     return out
+
+
+def fixed_c_f1(df: pd.DataFrame, classes, inputs: list[str] = INPUTS, seed: int = 0, C: float = 1.0,
+               test_size: float = 0.2) -> float:
+    """Macro F1 of the scaled, oversampled linear SVM with a fixed C on one random 80/20 split.
+
+    The cheap variant used by robustness and power studies, where the
+    spread over data sets matters more than the last point of tuning.
+    """
+    y = np.asarray(classes)
+    X_tr, X_te, y_tr, y_te = train_test_split(df[inputs].to_numpy(float), y, test_size=test_size, random_state=seed)
+    model = svm_pipeline(seed).set_params(svm__C=C).fit(X_tr, y_tr)
+    return _f1(y_te, model.predict(X_te), "macro")
 
 
 def decision_map(model, P: float, ls=np.linspace(0.6, 1.4, 81), xb=np.linspace(0, 100, 81)) -> pd.DataFrame:
