@@ -17,7 +17,7 @@ from ..data import read_csv
 from ..physics import cell
 from ..claims import Reproduction
 
-__all__ = ["thresholds", "claim_ncm811_350", "claim_lco_350", "claim_s_350", "claim_400_below_30", "claim_750_bipolar",
+__all__ = ["routes", "routes_on_curves", "thresholds", "claim_ncm811_350", "claim_lco_350", "claim_s_350", "claim_400_below_30", "claim_750_bipolar",
            "claim_range_20_80", "ANODE_FREE_SEPARATOR_UM", "claim_anodefree_wh_per_kg", "claim_anodefree_wh_per_l",
            "claim_rise_with_thinning", "claim_below_30_power",
            "sensitivity_ranges", "one_at_a_time", "claim_thickness_dominates", "global_sensitivity"]
@@ -187,3 +187,28 @@ def global_sensitivity(config: str = "ncm811_li", n: int = 256, seed: int = 0) -
     out = pd.DataFrame({"SRC": coef[1:], "SRC^2": coef[1:] ** 2}, index=ranges.index).sort_values("SRC^2", ascending=False)
     out.attrs["R2"] = float(r2)
     return out
+
+
+def routes() -> pd.DataFrame:
+    """Membrane thicknesses the review reports for each fabrication route (Sec. 4.2-4.4), indexed by route."""
+    return read_csv("kim2025/routes.csv").set_index("route")
+
+
+def routes_on_curves(config: str = "ncm811_li", se_sigma_S_per_cm: float = 1e-3) -> pd.DataFrame:
+    """Each route's reported thickness range placed on the energy and ASR curves of one configuration.
+
+    For the thin and thick end of each route: cell-level Wh/kg and Wh/L of
+    ``config`` and the separator's ASR at ``se_sigma_S_per_cm`` (dense layer).
+    """
+    from ..physics.asr import area_specific_resistance
+
+    p = cell.load_config(config)
+    rows = []
+    for route, r in routes().iterrows():
+        for end, L in (("thin end", r["thickness_low_um"]), ("thick end", r["thickness_high_um"])):
+            if end == "thick end" and r["thickness_high_um"] == r["thickness_low_um"]:
+                continue
+            s = cell.stack(p, float(L)).iloc[0]
+            rows.append((route, end, float(L), s["Wh_per_kg"], s["Wh_per_L"],
+                         area_specific_resistance(float(L), se_sigma_S_per_cm)))
+    return pd.DataFrame(rows, columns=["route", "end", "thickness (µm)", "cell Wh/kg", "cell Wh/L", "ASR (Ω cm²)"])
