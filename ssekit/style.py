@@ -1,4 +1,4 @@
-"""Figure helpers: one colour-blind-safe palette and consistent styling.
+"""Figure helpers: one theme (seaborn's, with one colour-blind-safe palette) and consistent styling.
 
 The palette is Okabe & Ito's (2008, "Color Universal Design"), which stays
 distinguishable under the common forms of colour-vision deficiency.
@@ -28,8 +28,10 @@ def use_style() -> None:
     """Set the book's display defaults: matplotlib palette, sizes, grid and
     fixed DPI, and pandas tables that show whole notes instead of '...'."""
     import pandas as pd
+    import seaborn as sns
 
     pd.set_option("display.max_colwidth", 200)
+    sns.set_theme(context="notebook", style="whitegrid", palette=OKABE_ITO, font_scale=0.95)
     mpl.rcParams.update({
         "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
         "figure.figsize": (6.4, 4.2),
@@ -40,6 +42,10 @@ def use_style() -> None:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "font.size": 10,
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 9,
         "legend.frameon": False,
         "svg.hashsalt": "ssekit",
     })

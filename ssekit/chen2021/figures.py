@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import seaborn as sns
 import numpy as np
 import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
@@ -106,18 +107,21 @@ def elbow_silhouette(scan: pd.DataFrame, chosen: int = 3):
 
 
 def class_boxplots(df: pd.DataFrame, classes, kw_sigma, kw_rd):
-    """Box plots of conductivity and RD per class, with Kruskal-Wallis p."""
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
+    """Figure 2c-d: σ and RD per class (box plots with every film as a point), with Kruskal-Wallis p."""
+    d = df.assign(cls=[f"class {c}" for c in np.asarray(classes)])
+    order = ["class 1", "class 2", "class 3"]
+    palette = {f"class {c}": CLASS_COLOURS[c] for c in (1, 2, 3)}
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.6))
     for ax, col, (h, p), label in ((axes[0], "sigma_S_per_cm", kw_sigma, "σ (S/cm)"), (axes[1], "RD", kw_rd, "RD (–)")):
-        data = [df.loc[np.asarray(classes) == c, col] for c in (1, 2, 3)]
-        bp = ax.boxplot(data, patch_artist=True, widths=0.6)
-        ax.set_xticks([1, 2, 3], ["class 1", "class 2", "class 3"])
-        for patch, c in zip(bp["boxes"], (1, 2, 3)):
-            patch.set_facecolor(CLASS_COLOURS[c])
-            patch.set_alpha(0.6)
+        sns.boxplot(data=d, x="cls", y=col, hue="cls", order=order, palette=palette, ax=ax, width=0.55,
+                    showfliers=False, boxprops={"alpha": 0.55}, legend=False)
+        sns.stripplot(data=d, x="cls", y=col, hue="cls", order=order, palette=palette, ax=ax, size=3.5,
+                      jitter=0.18, edgecolor="black", linewidth=0.3, legend=False)
+        ax.set_xlabel("")
         ax.set_ylabel(label)
-        ax.set_title(f"Kruskal-Wallis H = {h:.1f}, p = {p:.1e}", fontsize=9)
-    fig.tight_layout()
+        ax.set_title(f"Kruskal-Wallis H = {h:.1f}, p = {p:.1e}", fontsize=10)
+    fig.suptitle("Fig. 2c-d: σ and RD per class", fontsize=11)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     return _marked(fig)
 
 
@@ -210,13 +214,15 @@ def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | No
 def class_counts(counts: pd.DataFrame, ax=None):
     """Figure S6: training-set class counts before and after random oversampling."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.2))
-    x = np.arange(len(counts))
-    ax.bar(x - 0.2, counts.iloc[:, 0], 0.4, label=counts.columns[0], color=OKABE_ITO[4], hatch="//", edgecolor="black")
-    ax.bar(x + 0.2, counts.iloc[:, 1], 0.4, label=counts.columns[1], color=OKABE_ITO[0], edgecolor="black")
-    ax.set_xticks(x, [f"class {c}" for c in counts.index])
-    ax.set_ylabel("training samples (count)")
-    ax.legend(fontsize=8)
+        _, ax = plt.subplots(figsize=(5.4, 3.4))
+    long = counts.reset_index().melt(id_vars="class", var_name="stage", value_name="films")
+    long["class"] = "class " + long["class"].astype(str)
+    sns.barplot(data=long, x="class", y="films", hue="stage", palette=[OKABE_ITO[4], OKABE_ITO[0]], ax=ax,
+                edgecolor="black")
+    ax.set_xlabel("")
+    ax.set_ylabel("training films (count)")
+    ax.set_title("Fig. S6: class counts, training set", fontsize=10)
+    ax.legend(title="", fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1))
     return _marked(ax)
 
 
@@ -238,28 +244,33 @@ def f1_distribution(repeated: pd.DataFrame, single: float, reported: float = 0.9
 
 def f1_by_reading(a, reported: float = 0.94):
     """Macro F1 over repeated 80/20 splits for both SVM readings (and stratified splits), with the paper's 94 %."""
-    data = {"PC1-PC2\n(paper's reading)": a.repeated_pc["f1_macro"], "P%, L:S, X:B\n(recipe reading)": a.repeated["f1_macro"],
-            "recipe,\nstratified splits": a.repeated_stratified["f1_macro"]}
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    ax.boxplot(list(data.values()), widths=0.5, showfliers=False)
-    for i, v in enumerate(data.values(), start=1):
-        jitter = np.random.default_rng(i).uniform(-0.12, 0.12, len(v))
-        ax.scatter(i + jitter, v, s=8, color=OKABE_ITO[i - 1], alpha=0.6)
-    ax.set_xticks(range(1, len(data) + 1), list(data))
+    parts = {"PC1-PC2\n(paper's reading)": a.repeated_pc, "P%, L:S, X:B\n(recipe reading)": a.repeated,
+             "recipe,\nstratified splits": a.repeated_stratified}
+    d = pd.concat([r.assign(reading=k) for k, r in parts.items()], ignore_index=True)
+    fig, ax = plt.subplots(figsize=(6.6, 3.8))
+    sns.boxplot(data=d, x="reading", y="f1_macro", hue="reading", palette=OKABE_ITO[:3], ax=ax, width=0.5,
+                showfliers=False, boxprops={"alpha": 0.5}, legend=False)
+    sns.stripplot(data=d, x="reading", y="f1_macro", hue="reading", palette=OKABE_ITO[:3], ax=ax, size=3,
+                  jitter=0.15, alpha=0.7, legend=False)
     ax.axhline(reported, color="black", ls=":", lw=1.5, label=f"Chen et al. 2021: {reported:.2f}")
-    ax.set_ylabel("macro F1 on the 20 % test set (–)")
+    ax.set_xlabel("")
+    ax.set_ylabel("macro F1, 20 % test set (–)")
+    ax.set_title("F1 over 100 random 80/20 splits (Fig. 4 classifier)", fontsize=10)
     ax.legend(fontsize=9, loc="lower left")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return _marked(fig)
 
 
 def power_study(power: pd.DataFrame, reported: float = 0.94):
     """Spread of single-split F1 (recipe reading) of simulated studies with 55-440 films."""
-    sizes = sorted(power["films"].unique())
-    fig, ax = plt.subplots(figsize=(6.0, 3.6))
-    ax.boxplot([power.loc[power["films"] == n, "F1 recipe"] for n in sizes], widths=0.5, showfliers=True)
-    ax.set_xticks(range(1, len(sizes) + 1), [str(n) for n in sizes])
+    fig, ax = plt.subplots(figsize=(6.0, 3.8))
+    sns.boxplot(data=power, x="films", y="F1 recipe", color=OKABE_ITO[4], ax=ax, width=0.5, showfliers=False,
+                boxprops={"alpha": 0.5})
+    sns.stripplot(data=power, x="films", y="F1 recipe", color=OKABE_ITO[0], ax=ax, size=3, jitter=0.15, alpha=0.7)
     ax.axhline(reported, color="black", ls=":", lw=1.5, label=f"Chen et al. 2021: {reported:.2f}")
     ax.set_xlabel("films in the study (count)")
     ax.set_ylabel("macro F1, one 80/20 split (–)")
+    ax.set_title("How much one F1 can vary: simulated studies", fontsize=10)
     ax.legend(fontsize=9, loc="lower right")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return _marked(fig)

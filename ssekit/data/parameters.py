@@ -65,8 +65,12 @@ class ParameterSet(dict[str, Parameter]):
         return pd.DataFrame([vars(p) for p in self.values()]).set_index("name")
 
     def table(self):
-        """The set for display in the book: values to 4 significant figures."""
-        return self.to_frame().style.format({"value": "{:.4g}"})
+        """The set for display in the book: values to 4 significant figures, units with symbols."""
+        from ..tables import pretty_unit, show
+
+        df = self.to_frame()
+        df["unit"] = df["unit"].map(lambda u: "–" if u in ("-", "") else pretty_unit(u))
+        return show(df, sig={"value": 4}, missing="")
 
 
 def load_parameters(file: str | Path, name: str | None = None) -> ParameterSet:

@@ -140,8 +140,9 @@ def energy_vs_thickness(thickness_um=None):
     a2.set_ylabel("volumetric energy density (Wh/L)")
     for a in (a1, a2):
         a.set_xlabel("separator thickness (µm)")
-    a1.legend(fontsize=8)
-    fig.tight_layout()
+    handles, labels = a1.get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=9, loc="lower center", ncol=4, bbox_to_anchor=(0.5, -0.01))
+    fig.tight_layout(rect=(0, 0.13, 1, 1))
     return fig
 
 

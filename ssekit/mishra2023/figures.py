@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
+import seaborn as sns
 
 from ..style import OKABE_ITO
 from . import analysis
@@ -13,34 +15,32 @@ __all__ = ["distributions", "fig7_correlations", "fig5_predicted_vs_measured", "
 
 def distributions(df):
     """log10 conductivity histogram and compounds per structural family (12 largest)."""
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
-    a1.hist(df["log10_sigma"], bins=25, color=OKABE_ITO[0], edgecolor="black")
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+    sns.histplot(df["log10_sigma"], bins=25, color=OKABE_ITO[0], ax=a1)
     a1.set_xlabel("log10 σ (σ in S/cm)")
     a1.set_ylabel("compounds (count)")
-    fam = df["family"].fillna("unknown").value_counts().head(12)[::-1]
-    a2.barh(fam.index, fam.values, color=OKABE_ITO[2], edgecolor="black")
+    fam = df["family"].fillna("unknown").value_counts().head(12)
+    sns.barplot(x=fam.values, y=fam.index, color=OKABE_ITO[2], ax=a2, edgecolor="black")
     a2.set_xlabel("compounds (count)")
+    a2.set_ylabel("")
     fig.tight_layout()
     return fig
 
 
 def fig7_correlations():
-    """Figure 7: the paper's correlation matrix, the open data's, and their difference."""
+    """Figure 7: the paper's correlation matrix, the open data's, and their difference (annotated heatmaps)."""
     ours = analysis.correlations()
     paper = analysis.paper_fig7().loc[ours.index, ours.columns]
     labels = [analysis.LABELS[c] for c in ours.columns]
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.9))
-    titles = ("paper (120 compounds)", f"open data ({len(analysis.table())})", "open - paper")
-    for ax, m, title in zip(axes, (paper, ours, ours - paper), titles):
-        im = ax.imshow(m.to_numpy(), cmap="PuOr_r", vmin=-1, vmax=1)
-        ax.set_xticks(range(7), labels)
-        ax.set_yticks(range(7), labels)
-        ax.grid(False)
-        for i in range(7):
-            for j in range(7):
-                ax.text(j, i, f"{m.iat[i, j]:.2f}", ha="center", va="center", fontsize=7)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.4))
+    titles = ("Fig. 7 as printed (120 compounds)", f"open data ({len(analysis.table())} compounds)", "open − paper")
+    for k, (ax, m, title) in enumerate(zip(axes, (paper, ours, ours - paper), titles)):
+        sns.heatmap(pd.DataFrame(m.to_numpy(), index=labels, columns=labels), ax=ax, cmap="PuOr_r", vmin=-1, vmax=1,
+                    annot=True, fmt=".2f", annot_kws={"fontsize": 9}, square=True, cbar=k == 2,
+                    cbar_kws={"label": "Pearson r (–)", "shrink": 0.8, "ticks": [-1, -0.5, 0, 0.5, 1]})
         ax.set_title(title, fontsize=10)
-    fig.colorbar(im, ax=axes, shrink=0.8, label="Pearson r (–)")
+        ax.tick_params(labelsize=10, rotation=0)
+    fig.tight_layout()
     return fig
 
 
