@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
-__all__ = ["SURROGATE_MARK", "mark_surrogate", "OKABE_ITO", "LINESTYLES", "use_style"]
+__all__ = ["box_with_points", "SURROGATE_MARK", "mark_surrogate", "OKABE_ITO", "LINESTYLES", "use_style"]
 
 OKABE_ITO = [
     "#0072B2",  # blue
@@ -63,3 +63,14 @@ def mark_surrogate(fig, text: str = SURROGATE_MARK):
     fig.text(0.5, 0.005, text, ha="center", va="bottom", fontsize=9, color="#B35806", weight="bold",
              bbox=dict(facecolor="white", edgecolor="#E69F00", boxstyle="round,pad=0.2", alpha=0.9))
     return fig
+
+
+def box_with_points(data, x: str, y: str, ax, palette=None, color=None, order=None, size: float = 3.0):
+    """A seaborn box plot with every observation drawn as a jittered point on top (the book's distribution plot)."""
+    import seaborn as sns
+
+    hue = dict(hue=x, palette=palette, legend=False) if palette is not None else dict(color=color)
+    sns.boxplot(data=data, x=x, y=y, order=order, ax=ax, width=0.5, showfliers=False, boxprops={"alpha": 0.5}, **hue)
+    sns.stripplot(data=data, x=x, y=y, order=order, ax=ax, size=size, jitter=0.15, alpha=0.75, edgecolor="black",
+                  linewidth=0.3, **(hue if palette is not None else dict(color=OKABE_ITO[0] if color is None else "0.2")))
+    return ax

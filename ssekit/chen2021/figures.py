@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from ..ml.filmclass import PCA_LABELS, decision_map, surface
-from ..style import OKABE_ITO, SURROGATE_MARK, mark_surrogate
+from ..style import OKABE_ITO, SURROGATE_MARK, box_with_points, mark_surrogate
 from .films import active_film_data
 
 __all__ = ["f1_by_reading", "power_study", "fig3_dot", "CLASS_COLOURS", "CLASS_MARKERS", "CLASS_NAMES", "UNITS", "table1_plot", "biplot", "elbow_silhouette",
@@ -113,10 +113,7 @@ def class_boxplots(df: pd.DataFrame, classes, kw_sigma, kw_rd):
     palette = {f"class {c}": CLASS_COLOURS[c] for c in (1, 2, 3)}
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.6))
     for ax, col, (h, p), label in ((axes[0], "sigma_S_per_cm", kw_sigma, "σ (S/cm)"), (axes[1], "RD", kw_rd, "RD (–)")):
-        sns.boxplot(data=d, x="cls", y=col, hue="cls", order=order, palette=palette, ax=ax, width=0.55,
-                    showfliers=False, boxprops={"alpha": 0.55}, legend=False)
-        sns.stripplot(data=d, x="cls", y=col, hue="cls", order=order, palette=palette, ax=ax, size=3.5,
-                      jitter=0.18, edgecolor="black", linewidth=0.3, legend=False)
+        box_with_points(d, "cls", col, ax, palette=palette, order=order, size=3.5)
         ax.set_xlabel("")
         ax.set_ylabel(label)
         ax.set_title(f"Kruskal-Wallis H = {h:.1f}, p = {p:.1e}", fontsize=10)
@@ -248,10 +245,7 @@ def f1_by_reading(a, reported: float = 0.94):
              "recipe,\nstratified splits": a.repeated_stratified}
     d = pd.concat([r.assign(reading=k) for k, r in parts.items()], ignore_index=True)
     fig, ax = plt.subplots(figsize=(6.6, 3.8))
-    sns.boxplot(data=d, x="reading", y="f1_macro", hue="reading", palette=OKABE_ITO[:3], ax=ax, width=0.5,
-                showfliers=False, boxprops={"alpha": 0.5}, legend=False)
-    sns.stripplot(data=d, x="reading", y="f1_macro", hue="reading", palette=OKABE_ITO[:3], ax=ax, size=3,
-                  jitter=0.15, alpha=0.7, legend=False)
+    box_with_points(d, "reading", "f1_macro", ax, palette=OKABE_ITO[:3])
     ax.axhline(reported, color="black", ls=":", lw=1.5, label=f"Chen et al. 2021: {reported:.2f}")
     ax.set_xlabel("")
     ax.set_ylabel("macro F1, 20 % test set (–)")
@@ -264,9 +258,7 @@ def f1_by_reading(a, reported: float = 0.94):
 def power_study(power: pd.DataFrame, reported: float = 0.94):
     """Spread of single-split F1 (recipe reading) of simulated studies with 55-440 films."""
     fig, ax = plt.subplots(figsize=(6.0, 3.8))
-    sns.boxplot(data=power, x="films", y="F1 recipe", color=OKABE_ITO[4], ax=ax, width=0.5, showfliers=False,
-                boxprops={"alpha": 0.5})
-    sns.stripplot(data=power, x="films", y="F1 recipe", color=OKABE_ITO[0], ax=ax, size=3, jitter=0.15, alpha=0.7)
+    box_with_points(power, "films", "F1 recipe", ax, color=OKABE_ITO[4])
     ax.axhline(reported, color="black", ls=":", lw=1.5, label=f"Chen et al. 2021: {reported:.2f}")
     ax.set_xlabel("films in the study (count)")
     ax.set_ylabel("macro F1, one 80/20 split (–)")
