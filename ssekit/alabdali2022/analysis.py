@@ -157,26 +157,26 @@ def explicit_point(box: float, am_radius: float, se_radius: float, h: float, see
     return {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
 
 
-def _convergence(resolutions, boxes, ratio) -> pd.DataFrame:
+def _convergence(resolutions, boxes, ratio, seeds) -> pd.DataFrame:
     rows = []
     for res in resolutions:  # voxels per AM radius, box 6 r_AM
         rows.append({"study": "resolution", "voxels per AM radius": res, "box (AM radii)": 6.0,
-                     **explicit_point(6.0, 1.0, 1.0 / ratio, 1.0 / res)})
+                     **explicit_point(6.0, 1.0, 1.0 / ratio, 1.0 / res, seeds)})
     for box in boxes:  # at 4 voxels per AM radius
         rows.append({"study": "box size", "voxels per AM radius": 4.0, "box (AM radii)": box,
-                     **explicit_point(box, 1.0, 1.0 / ratio, 0.25)})
+                     **explicit_point(box, 1.0, 1.0 / ratio, 0.25, seeds)})
     return pd.DataFrame(rows)
 
 
 @lru_cache(maxsize=4)
-def convergence(resolutions=(3.0, 4.0, 6.0), boxes=(4.0, 6.0, 8.0), ratio: float = 2.0) -> pd.DataFrame:
+def convergence(resolutions=(3.0, 4.0, 6.0), boxes=(4.0, 6.0, 8.0), ratio: float = 2.0, seeds=SEEDS) -> pd.DataFrame:
     """Grid-convergence and box-size study of the explicit-particle composite (AM/SE size ratio ``ratio``).
 
     The same sphere packing is voxelised at each resolution; the converged
     value is Richardson-extrapolated from the two finest grids assuming
     first-order convergence (``attrs['extrapolated']``).
     """
-    out = memory().cache(_convergence)(tuple(resolutions), tuple(boxes), ratio)
+    out = memory().cache(_convergence)(tuple(resolutions), tuple(boxes), ratio, tuple(seeds))
     r = out[out["study"] == "resolution"]
     h1, h2 = 1 / r["voxels per AM radius"].iloc[-2], 1 / r["voxels per AM radius"].iloc[-1]
     ext = {}
@@ -187,21 +187,21 @@ def convergence(resolutions=(3.0, 4.0, 6.0), boxes=(4.0, 6.0, 8.0), ratio: float
     return out
 
 
-def _size_ratio(ratios, box_am: float) -> pd.DataFrame:
+def _size_ratio(ratios, box_am: float, se_res: float, seeds) -> pd.DataFrame:
     rows = []
     for q in ratios:
-        se_r = SE_RES
-        am_r = q * se_r
+        am_r = q * se_res
         box = max(box_am * am_r, 48.0)  # voxels; at least 48 voxels, at least box_am AM radii
-        rows.append({"size_ratio": q, **explicit_point(box, am_r, se_r, 1.0)})
+        rows.append({"size_ratio": q, **explicit_point(box, am_r, se_res, 1.0, seeds)})
     return pd.DataFrame(rows)
 
 
 @lru_cache(maxsize=4)
-def size_ratio(ratios=(1.0, 2.0, 4.0), box_am: float = 5.0) -> pd.DataFrame:
+def size_ratio(ratios=(1.0, 2.0, 4.0), box_am: float = 5.0, se_res: float = SE_RES, seeds=SEEDS) -> pd.DataFrame:
     """SE transport, AM percolation and AM-SE area against the AM/SE radius ratio (explicit SE particles).
 
-    SE radius fixed at :data:`SE_RES` voxels, AM radius = ratio x that;
-    50 % AM, 40 % SE, 10 % pores; mean of :data:`SEEDS`.
+    SE radius fixed at ``se_res`` voxels (default :data:`SE_RES`), AM radius =
+    ratio x that, box at least ``box_am`` AM radii and 48 voxels; 50 % AM,
+    40 % SE, 10 % pores; mean over ``seeds``.
     """
-    return memory().cache(_size_ratio)(tuple(ratios), box_am)
+    return memory().cache(_size_ratio)(tuple(ratios), box_am, se_res, tuple(seeds))
