@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["cell_volume", "element_fractions", "same_composition"]
+__all__ = ["cell_volume", "crystal_density", "molar_mass", "element_fractions", "same_composition"]
 
 # --------------------------------------------------------------------------
 
@@ -41,6 +41,68 @@ def cell_volume(a, b, c, alpha, beta, gamma):
         raise InputError("lattice angles (degree) do not describe a cell: 1 - sum cos^2 + 2 prod cos must be > 0")
     out = np.asarray(a, float) * np.asarray(b, float) * np.asarray(c, float) * np.sqrt(root)
     return out if np.ndim(out) else float(out)
+
+
+def molar_mass(formula: str) -> float:
+    """Molar mass in g/mol of a chemical formula (standard atomic weights from ``periodictable``).
+
+    Parameters
+    ----------
+    formula : str
+        A formula such as ``"Li6PS5Cl"``.
+
+    Returns
+    -------
+    float
+        Molar mass, g/mol.
+
+    Raises
+    ------
+    InputError
+        If the formula cannot be read.
+
+    Examples
+    --------
+    >>> round(molar_mass("Li2S"), 2)
+    45.94
+    """
+    import periodictable
+
+    try:
+        return float(periodictable.formula(str(formula).strip()).mass)
+    except Exception:  # periodictable raises pyparsing and value errors for bad text
+        raise InputError(f"cannot read the chemical formula {formula!r}") from None
+
+
+def crystal_density(formula: str, volume_A3: float, z: int) -> float:
+    """Crystallographic (X-ray) density in g/cm3: ``Z M / (N_A V_cell)``.
+
+    Parameters
+    ----------
+    formula : str
+        Formula unit, e.g. ``"Li6PS5Cl"``.
+    volume_A3 : float
+        Unit-cell volume in A^3 (see :func:`cell_volume`).
+    z : int
+        Formula units per unit cell.
+
+    Returns
+    -------
+    float
+        Density, g/cm3.
+
+    Examples
+    --------
+    Cubic argyrodite Li6PS5Cl, a = 9.85 A, Z = 4:
+
+    >>> round(crystal_density("Li6PS5Cl", cell_volume(9.85, 9.85, 9.85, 90, 90, 90), 4), 3)
+    1.865
+    """
+    from .physics.constants import AVOGADRO
+
+    if not volume_A3 > 0 or not z > 0:
+        raise InputError("unit-cell volume (A^3) and Z must be positive")
+    return z * molar_mass(formula) / (AVOGADRO * volume_A3 * 1e-24)
 
 
 @lru_cache(maxsize=8192)

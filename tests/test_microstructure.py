@@ -73,3 +73,71 @@ def test_impossible_microstructures_refused(kw, words):
         ms.generate(**{"n": 20, **kw})
     for w in words:
         assert w in str(err.value)
+
+
+@pytest.mark.parametrize("n, worst", [(20, 0.03), (40, 0.015)])
+def test_rayleigh_sphere_array(n, worst):
+    """Simple-cubic insulating spheres (f = 0.2): first-order convergence to Rayleigh's 0.7266."""
+    t = ms.transport(ms.sc_sphere_image(n, 0.2))
+    err = t.sigma_eff / float(ms.rayleigh_sc(0.2)) - 1
+    assert -worst < err < 0
+
+
+def test_amg_and_jacobi_cg_agree_on_the_same_image():
+    img = ms.generate(40, 0.5, 0.03, 0.05, 6.0, 2.0, seed=0)
+    a = ms.transport(img, method="amg")
+    c = ms.transport(img, method="cg")
+    assert a.sigma_eff == pytest.approx(c.sigma_eff, rel=1e-6)
+    assert a.iterations < c.iterations / 10
+
+
+def test_axis_argument_rotates_the_current():
+    img = np.zeros((12, 12, 12), dtype=np.int8)
+    img[:, :, ::3] = ms.SE  # sheets normal to z: conduct along x and y, not z
+    assert ms.transport(img, axis=0).tortuosity_factor == pytest.approx(1.0, rel=1e-8)
+    assert ms.transport(img, axis=2).sigma_eff == 0
+
+
+def test_explicit_pack_fractions_and_interface_area():
+    pack = ms.sphere_pack(8.0, 0.5, 0.4, 1.0, 0.5, seed=0)
+    img = ms.voxelise(pack, 40)
+    vf = ms.volume_fractions(img)
+    assert vf["active material"] == pytest.approx(0.5, abs=0.06)
+    assert vf["solid electrolyte"] == pytest.approx(0.4, abs=0.06)
+    assert np.array_equal(img, ms.voxelise(ms.sphere_pack(8.0, 0.5, 0.4, 1.0, 0.5, seed=0), 40))
+    # one sphere of radius 10 voxels in SE: area 4 pi r^2 within 5 %
+    sph = np.where(ms.sc_sphere_image(40, 4 / 3 * np.pi * 10**3 / 40**3) == ms.AM, ms.AM, ms.SE)
+    assert ms.interface_area(sph) * sph.size == pytest.approx(4 * np.pi * 100, rel=0.05)
+
+
+def test_cli_transport_on_a_users_image(tmp_path, capsys):
+    import json
+
+    from ssekit import cli
+
+    img = np.zeros((10, 10, 10), dtype=np.int16)
+    img[::2] = 7
+    f = tmp_path / "img.npy"
+    np.save(f, img)
+    assert cli.main(["microstructure", "transport", str(f), "--phase", "7", "--axis", "z", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["volume_fraction"] == pytest.approx(0.5) and out["tortuosity_factor"] == pytest.approx(1.0)
+    assert set(out) >= {"volume_fraction", "percolating_fraction", "sigma_eff", "tortuosity_factor"}
+    assert cli.main(["microstructure", "transport", str(f), "--phase", "7", "--axis", "x"]) == 2
+    assert "does not connect" in capsys.readouterr().err
+    assert cli.main(["microstructure", "transport", str(f), "--phase", "3"]) == 2
+    assert "no voxel has label 3" in capsys.readouterr().err
+    flat = tmp_path / "flat.npy"
+    np.save(flat, np.zeros((4, 4)))
+    assert cli.main(["microstructure", "transport", str(flat), "--phase", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "2D" in err and len(err.strip().splitlines()) == 1
+    assert cli.main(["microstructure", "transport", str(tmp_path / "none.npy"), "--phase", "0"]) == 2
+
+
+def test_too_large_image_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(ms, "MAX_VOXELS", 100)
+    f = tmp_path / "big.npy"
+    np.save(f, np.zeros((5, 5, 5), dtype=np.int8))
+    with pytest.raises(InputError, match="too large"):
+        ms.read_image(f)

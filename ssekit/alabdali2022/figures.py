@@ -9,7 +9,7 @@ from ..physics import microstructure as ms
 from ..style import OKABE_ITO
 from . import analysis
 
-__all__ = ["composite_slice", "sweeps"]
+__all__ = ["composite_slice", "sweeps", "size_ratio"]
 
 PHASE_COLOURS = ["white", OKABE_ITO[0], OKABE_ITO[1], "black"]  # pore, SE, AM, binder
 
@@ -41,11 +41,10 @@ def composite_slice(img, z: int | None = None):
 
 
 def sweeps():
-    """σ_eff/σ_SE and tortuosity factor against binder, porosity and AM radius, with Bruggeman."""
-    fig, axes = plt.subplots(2, 3, figsize=(11, 5.6), sharey="row")
+    """σ_eff/σ_SE and tortuosity factor against binder and porosity, with Bruggeman."""
+    fig, axes = plt.subplots(2, 2, figsize=(8, 5.6), sharey="row")
     for j, (kind, col, label) in enumerate((("binder", "binder", "binder (volume fraction)"),
-                                            ("porosity", "porosity", "porosity (volume fraction)"),
-                                            ("am_size", "am_radius", "AM particle radius (voxels)"))):
+                                            ("porosity", "porosity", "porosity (volume fraction)"))):
         s = analysis.sweep(kind)
         axes[0, j].plot(s[col], s["sigma_eff"], "o-", color=OKABE_ITO[0], label="voxel solve")
         axes[0, j].plot(s[col], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label="Bruggeman ε^1.5")
@@ -54,5 +53,24 @@ def sweeps():
     axes[0, 0].set_ylabel("σ_eff / σ_SE (–)")
     axes[1, 0].set_ylabel("tortuosity factor τ (–)")
     axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def size_ratio():
+    """SE σ_eff and tortuosity, AM percolating fraction and AM-SE area against the AM/SE size ratio (explicit SE)."""
+    s = analysis.size_ratio()
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    axes[0].plot(s["size_ratio"], s["sigma_eff"], "o-", color=OKABE_ITO[0], label="σ_eff/σ_SE")
+    axes[0].plot(s["size_ratio"], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label="Bruggeman ε^1.5")
+    axes[0].set_ylabel("σ_eff / σ_SE (–)")
+    axes[0].legend(fontsize=8)
+    axes[1].plot(s["size_ratio"], s["tau_SE"], "o-", color=OKABE_ITO[0])
+    axes[1].set_ylabel("SE tortuosity factor (–)")
+    axes[2].plot(s["size_ratio"], s["AM percolating"], "o-", color=OKABE_ITO[2], label="AM percolating fraction")
+    axes[2].plot(s["size_ratio"], s["AM-SE area (1/r_AM)"], "s--", color=OKABE_ITO[3], label="AM–SE area × r_AM")
+    axes[2].legend(fontsize=8)
+    for a in axes:
+        a.set_xlabel("AM/SE radius ratio (–)")
     fig.tight_layout()
     return fig

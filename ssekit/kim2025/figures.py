@@ -9,7 +9,7 @@ from ..physics.asr import area_specific_resistance
 from ..style import LINESTYLES, OKABE_ITO
 
 __all__ = ["asr_vs_thickness", "asr_section31", "binder_and_porosity", "fig4c_with_chen_film", "energy_vs_thickness",
-           "sensitivity_tornado"]
+           "sensitivity_tornado", "threshold_maps", "energy_rate"]
 
 
 def asr_vs_thickness(
@@ -155,5 +155,42 @@ def sensitivity_tornado(oat):
     ax.set_yticks(y, [f"{n} ({r.low:g}-{r.high:g} {r.unit})" for n, r in oat.iterrows()], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel("change of cell energy density (Wh/kg)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def threshold_maps(config: str = "ncm811_li"):
+    """Largest separator thickness for 350 Wh/kg and 750 Wh/L over N:P ratio and areal capacity, with contours."""
+    from . import energy as ke
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, (target, kind, unit) in zip(axes, ((350, "Wh_per_kg", "Wh/kg"), (750, "Wh_per_L", "Wh/L"))):
+        m = ke.threshold_map(config, target, kind, np.linspace(1, 3, 21), np.linspace(2, 7, 21))
+        X, Y = np.meshgrid(m.columns.to_numpy(float), m.index.to_numpy(float))
+        Z = np.where(np.isnan(m.to_numpy()), 0.0, m.to_numpy())
+        cf = ax.contourf(X, Y, Z, levels=np.arange(0, 161, 10), cmap="viridis", extend="max")
+        cs = ax.contour(X, Y, Z, levels=[20, 30, 60, 80], colors="white", linewidths=1)
+        ax.clabel(cs, fmt="%g µm", fontsize=8)
+        ax.set_title(f"{target:g} {unit}, cell level")
+        ax.set_xlabel("N:P ratio (–)")
+        ax.set_ylabel("areal capacity (mAh/cm²)")
+        fig.colorbar(cf, ax=ax, label="largest separator thickness (µm); 0 = unreachable")
+    fig.tight_layout()
+    return fig
+
+
+def energy_rate(config: str = "ncm811_li", thicknesses_um=(10, 30, 60, 100, 200)):
+    """Ragone-style plot: cell Wh/kg left at each rate against W/kg, one line per separator thickness."""
+    from . import energy as ke
+
+    r = ke.ragone(config, thicknesses_um)
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for i, L in enumerate(thicknesses_um):
+        d = r[(r["se_thickness_um"] == L) & (r["Wh_per_kg_at_rate"] > 0)]
+        ax.loglog(d["W_per_kg"], d["Wh_per_kg_at_rate"], color=OKABE_ITO[i % 8], ls=LINESTYLES[i % 8],
+                  label=f"{L:g} µm separator")
+    ax.set_xlabel("power density (W/kg, cell level)")
+    ax.set_ylabel("energy delivered (Wh/kg, cell level)")
+    ax.set_ylim(bottom=30)
     ax.legend(fontsize=8)
     return fig

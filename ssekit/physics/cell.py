@@ -23,9 +23,52 @@ Al and half of a Cu foil per cell; bipolar: one bipolar foil per cell):
 - separator: thickness L, mass ``L (1 - eps) rho_mix`` (SE + binder)
 - anode: lithium ``N:P * Q / q_Li`` (none when anode-free), a graphite
   composite sized like the cathode, or a Li-In alloy foil ``N:P * Q / q_In``
-- energy ``Q * V``; cell level divides by (1 - packaging fraction)
-- separator ASR ``L / sigma_eff`` with ``sigma_eff = sigma (1 - eps)^1.5``
-  (Bruggeman, for the separator's residual porosity and binder)
+- energy ``Q (1 - loss) V`` (``loss``: first-cycle lithium loss, anode-free only)
+- separator ASR ``L / sigma_eff`` with ``sigma_eff = sigma phi_SE^b``
+  (Bruggeman, ``phi_SE`` the SE volume fraction left by porosity and binder,
+  ``b = bruggeman_exponent`` = 1.5)
+
+Two states of charge. The areal *mass* is the same in both (lithium only
+moves); the *thickness* is not:
+
+- lithium metal: the plated lithium adds ``t_Li = 3.6 M_Li / (F rho_Li)`` per
+  mAh/cm2 (4.85 um; computed, not typed) at full charge; for cathodes built
+  lithiated (NCM, LCO) the foil holds N:P x Q at discharge and (N:P + 1) x Q
+  at charge; a sulfur cell is built charged (foil N:P x Q, N:P - 1 at
+  discharge); anode-free: Q x loss of dead lithium at discharge, Q at charge
+- sulfur: the utilised share ``u = q / 1672 mAh/g`` of S is Li2S at discharge
+  (molar masses from periodictable, ``li2s_density``); the expansion is added
+  to the cathode's thickness (none taken up by its pores: an upper bound)
+- graphite: its volume grows by ``an_volume_change`` at charge
+- layered oxides (NCM, LCO) and Li-In: volume change neglected (a few %)
+
+``stack_Wh_per_L`` (and every volumetric result built on it, thresholds
+included) uses the *larger* of the two thicknesses (``volume_state = 2``;
+0 counts the discharged and 1 the charged state) -- the space a cell must
+provide; ``stack_Wh_per_L_discharged`` and ``stack_Wh_per_L_charged`` are
+both reported.
+
+Three levels. *Stack*: the unit cell alone. *Cell*: ``packaging = 1`` (the
+default) builds a pouch from geometry -- ``n_layers`` unit cells of
+``electrode_width x electrode_length``, two laminate walls
+(``laminate_thickness``, ``laminate_density``) over the footprint widened by
+``seal_width`` on each side, one Al and one Cu tab (``tab_width x
+(tab_length + seal_width) x tab_thickness``); the cell's volume is its box,
+footprint ``(W + 2 s) x (L + 2 s + tab_length)`` times ``n T_stack + 2
+t_laminate``. ``packaging = 0`` keeps the flat fractions
+(``packaging_mass_fraction_*``), reported as ``flat_Wh_per_kg/L`` in any
+case. *Pack*: cell x ``cell_to_pack_mass`` / ``cell_to_pack_volume``.
+
+Power (:func:`power`): ionic resistance = separator ASR + the cathode
+composite's ``L_cat / (3 sigma_cat)`` (uniform reaction, ion current falling
+linearly through the electrode), ``sigma_cat = sigma phi_cat^b`` with
+``phi_cat`` the catholyte's volume fraction (Bruggeman, not the voxel
+model); the polarisation at C-rate c is ``c Q R``.
+
+Examples
+--------
+>>> round(lithium_um_per_mah_cm2(0.534), 3)  # plated lithium per mAh/cm2
+4.849
 """
 
 from __future__ import annotations
@@ -34,15 +77,19 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from ..chemistry import molar_mass
 from ..data.parameters import Parameter, ParameterSet, load_parameters
+from .constants import C_PER_MAH, FARADAY
 from ..errors import InputError
 from ..validation import check_range
 
-__all__ = ["CONFIGS", "UM", "load_config", "validate", "stack", "threshold"]
+__all__ = ["CONFIGS", "UM", "load_config", "validate", "lithium_um_per_mah_cm2", "lithium_g_per_mah",
+           "sulfur_discharge_volume_ratio", "stack", "threshold", "power", "max_separator_thickness"]
 
 CONFIGS = {
     "ncm811_li": "NCM811 | Li metal",
-    "lco_li": "LiCoO2 | Li metal",
+    "lco_li": "LiCoO2 (4.2 V) | Li metal",
+    "lco_hv_li": "LiCoO2 (4.5 V) | Li metal",
     "s_li": "S | Li metal",
     "ncm811_graphite": "NCM811 | graphite (ASSB Li-ion)",
     "ncm811_anodefree": "NCM811 | anode-free",
@@ -84,11 +131,19 @@ def validate(p: ParameterSet) -> None:
     for k in ("packaging_mass_fraction_mono", "packaging_volume_fraction_mono",
               "packaging_mass_fraction_bipolar", "packaging_volume_fraction_bipolar"):
         check_range(k, p[k].value, "(fraction)", 0, 1, high_inclusive=False)
-    for k in ("am_capacity", "am_voltage", "am_density", "areal_capacity", "se_density", "se_sigma"):
+    for k in ("cell_to_pack_mass", "cell_to_pack_volume"):
+        check_range(k, p[k].value, "(fraction)", 0, 1, low_inclusive=False)
+    check_range("first_cycle_li_loss", p["first_cycle_li_loss"].value, "(fraction)", 0, 1, high_inclusive=False)
+    for k in ("am_capacity", "am_voltage", "am_density", "areal_capacity", "se_density", "se_sigma", "li_density",
+              "electrode_width", "electrode_length", "n_layers", "laminate_density", "bruggeman_exponent"):
         check_range(k, p[k].value, p[k].unit, 0, np.inf, low_inclusive=False)
     check_range("np_ratio", p["np_ratio"].value, "(dimensionless)", 0, 100)
     check_range("se_binder_wt", p["se_binder_wt"].value, "(weight fraction)", 0, 1, high_inclusive=False)
     _fractions(p, "cat_")
+    for k in ("laminate_thickness", "seal_width", "tab_width", "tab_length", "tab_thickness"):
+        check_range(k, p[k].value, p[k].unit, 0, np.inf)
+    if int(p.get("am_conversion", Parameter("am_conversion", 0, "-", "")).value) == 1:
+        check_range("am_capacity", p["am_capacity"].value, "mAh/g", 0, _sulfur_capacity())
     if int(p["anode"].value) == 2:
         _fractions(p, "an_")
     if int(p["anode"].value) not in (0, 1, 2, 3):
@@ -97,40 +152,136 @@ def validate(p: ParameterSet) -> None:
         raise InputError("an anode-free cell has np_ratio = 0")
 
 
+def lithium_g_per_mah() -> float:
+    """Mass of lithium per mAh (g/mAh): ``3.6 C/mAh x M_Li / F``.
+
+    Returns
+    -------
+    float
+        g/mAh (the inverse, 3862 mAh/g, is lithium's theoretical capacity).
+    """
+    return C_PER_MAH * molar_mass("Li") / FARADAY
+
+
+def lithium_um_per_mah_cm2(li_density: float = 0.534) -> float:
+    """Thickness of dense lithium per mAh/cm2 of capacity, in um.
+
+    Parameters
+    ----------
+    li_density : float
+        Lithium density, g/cm3.
+
+    Returns
+    -------
+    float
+        um per mAh/cm2 (4.85 for 0.534 g/cm3).
+    """
+    return lithium_g_per_mah() / li_density / UM
+
+
+def _sulfur_capacity() -> float:
+    """Theoretical capacity of S -> Li2S, mAh/g (1672)."""
+    return 2 * FARADAY / molar_mass("S") / C_PER_MAH
+
+
+def sulfur_discharge_volume_ratio(capacity: float, s_density: float = 2.07, li2s_density: float = 1.66) -> float:
+    """Volume of the discharged sulfur (S + Li2S) over the volume of the sulfur it came from.
+
+    Parameters
+    ----------
+    capacity : float
+        Delivered capacity, mAh per g of sulfur (at most 1672).
+    s_density, li2s_density : float
+        Densities, g/cm3.
+
+    Returns
+    -------
+    float
+        Volume ratio (1.79 at full utilisation: Li2S takes 79 % more room).
+
+    Examples
+    --------
+    >>> round(sulfur_discharge_volume_ratio(1671.9), 2)
+    1.79
+    """
+    u = check_range("capacity", capacity, "mAh/g", 0, _sulfur_capacity() * (1 + 1e-9)) / _sulfur_capacity()
+    li2s_per_s = molar_mass("Li2S") / molar_mass("S")
+    return float(((1 - u) / s_density + u * li2s_per_s / li2s_density) * s_density)
+
+
 def _composite(p: ParameterSet, prefix: str, am_mass):
-    """Areal mass (g/cm2) and thickness (cm) of a composite electrode holding ``am_mass`` of active material."""
+    """Areal mass (g/cm2), thickness (cm), AM and SE volumes (cm3/cm2) of a composite holding ``am_mass``."""
     w = {k: p[f"{prefix}{k}_wt"].value for k in ("am", "se", "binder", "carbon")}
     dens = {"am": p[f"{'am' if prefix == 'cat_' else 'an'}_density"].value, "se": p["se_density"].value,
             "binder": p["binder_density"].value, "carbon": p["carbon_density"].value}
     mass = am_mass / w["am"]
-    solid_volume = sum(mass * w[k] / dens[k] for k in w)
-    return mass, solid_volume / (1 - p[f"{prefix}porosity"].value)
+    vols = {k: mass * w[k] / dens[k] for k in w}
+    return mass, sum(vols.values()) / (1 - p[f"{prefix}porosity"].value), vols["am"], vols["se"]
+
+
+def _pouch(p: ParameterSet, unit_mass, unit_thick, energy):
+    """Cell-level Wh/kg, Wh/L and packaging mass share of a pouch of ``n_layers`` unit cells (areal inputs)."""
+    v = lambda k: p[k].value  # noqa: E731
+    W, Lg, s, n = v("electrode_width"), v("electrode_length"), v("seal_width"), v("n_layers")
+    t_lam = v("laminate_thickness") * UM
+    area = W * Lg
+    lam_mass = 2 * (W + 2 * s) * (Lg + 2 * s) * t_lam * v("laminate_density")
+    tab_mass = v("tab_width") * (v("tab_length") + s) * v("tab_thickness") * UM * (v("al_density") + v("cu_density"))
+    mass = n * area * unit_mass + lam_mass + tab_mass  # g
+    volume = (W + 2 * s) * (Lg + 2 * s + v("tab_length")) * (n * unit_thick + 2 * t_lam)  # cm3
+    e = n * area * energy  # mWh
+    return e / mass, e / volume, (lam_mass + tab_mass) / mass
 
 
 def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
-    """Energy densities and separator ASR for separator thickness(es) in um.
+    """Energy densities, both states of charge, three levels, and ionic resistances per separator thickness.
 
-    Returns one row per thickness with layer thicknesses (um), areal masses
-    (mg/cm2), stack and cell gravimetric (Wh/kg) and volumetric (Wh/L) energy
-    density, and the separator ASR (ohm cm2).
+    Parameters
+    ----------
+    p : ParameterSet
+        From :func:`load_config`.
+    se_thickness_um : float or array
+        Separator thickness(es), um.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per thickness: layer thicknesses (um, discharged; ``anode_um_charged``,
+        ``cathode_um_charged``), areal masses (mg/cm2), ``stack_Wh_per_kg``,
+        ``stack_Wh_per_L_discharged``, ``stack_Wh_per_L_charged``, ``stack_Wh_per_L``
+        (per ``volume_state``, by default the larger thickness), cell level ``Wh_per_kg`` / ``Wh_per_L`` (per
+        ``packaging``), ``pouch_*``, ``flat_*``, ``pack_*``, ``packaging_mass_share``,
+        ``separator_ASR_ohm_cm2`` and ``cathode_ionic_ohm_cm2``.
     """
     L_se = check_range("se_thickness_um", se_thickness_um, "um", 0, np.inf, low_inclusive=False) * UM
     L_se = np.atleast_1d(L_se)
     v = lambda k: p[k].value  # noqa: E731
     Q = v("areal_capacity")  # mAh/cm2
+    loss = v("first_cycle_li_loss")
     am_mass = Q / v("am_capacity")  # g/cm2
-    cat_mass, cat_thick = _composite(p, "cat_", am_mass)
+    cat_mass, cat_thick, cat_am_vol, cat_se_vol = _composite(p, "cat_", am_mass)
+    cat_thick_ch = cat_thick
+    conversion = "am_conversion" in p and int(v("am_conversion")) == 1
+    if conversion:  # built charged (S); Li2S at discharge
+        cat_thick_dis = cat_thick + cat_am_vol * (sulfur_discharge_volume_ratio(v("am_capacity"), v("am_density"),
+                                                                                  v("li2s_density")) - 1)
+    else:
+        cat_thick_dis = cat_thick
+    t_li = lithium_um_per_mah_cm2(v("li_density")) * UM  # cm per mAh/cm2
     anode = int(v("anode"))
     if anode == 1:
-        an_mass = v("np_ratio") * Q / v("li_capacity")
-        an_thick = an_mass / v("li_density")
+        an_mass = v("np_ratio") * Q * lithium_g_per_mah()
+        foil = v("np_ratio") * Q * t_li
+        an_thick_dis, an_thick_ch = (foil - Q * t_li, foil) if conversion else (foil, foil + Q * t_li)
+        loss = 0.0  # the lithium reservoir makes up the first-cycle loss
     elif anode == 2:
-        an_mass, an_thick = _composite(p, "an_", v("np_ratio") * Q / v("an_capacity"))
+        an_mass, an_thick, an_am_vol, _ = _composite(p, "an_", v("np_ratio") * Q / v("an_capacity"))
+        an_thick_dis, an_thick_ch = an_thick, an_thick + an_am_vol * (v("an_volume_change") if "an_volume_change" in p else 0.0)
     elif anode == 3:
         an_mass = v("np_ratio") * Q / v("alloy_capacity")
-        an_thick = an_mass / v("alloy_density")
+        an_thick_dis = an_thick_ch = an_mass / v("alloy_density")
     else:
-        an_mass, an_thick = 0.0, 0.0
+        an_mass, an_thick_dis, an_thick_ch = 0.0, loss * Q * t_li, Q * t_li
     rho_sep = 1 / (v("se_binder_wt") / v("binder_density") + (1 - v("se_binder_wt")) / v("se_density"))
     sep_mass = L_se * (1 - v("se_porosity")) * rho_sep
     if int(v("bipolar")):
@@ -142,31 +293,69 @@ def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
         cc_thick = 0.5 * (v("al_thickness") + v("cu_thickness")) * UM
         pm, pv = v("packaging_mass_fraction_mono"), v("packaging_volume_fraction_mono")
     voltage = v("am_voltage") + (v("voltage_offset") if "voltage_offset" in p else 0.0)
-    energy = Q * voltage  # mWh/cm2
+    energy = Q * (1 - loss) * voltage  # mWh/cm2
     mass = cat_mass + an_mass + sep_mass + cc_mass  # g/cm2
-    thick = cat_thick + an_thick + L_se + cc_thick  # cm
-    sigma_eff = v("se_sigma") * (1 - v("se_porosity")) ** 1.5
+    thick_dis = cat_thick_dis + an_thick_dis + L_se + cc_thick  # cm
+    thick_ch = cat_thick_ch + an_thick_ch + L_se + cc_thick
+    state = int(v("volume_state"))
+    if state not in (0, 1, 2):
+        raise InputError("volume_state must be 0 (discharged), 1 (charged) or 2 (the larger of the two)")
+    thick = (thick_dis, thick_ch, np.maximum(thick_dis, thick_ch))[state]
+    b = v("bruggeman_exponent")
+    sep_se_vol = (1 - v("se_binder_wt")) / v("se_density")
+    phi_sep = (1 - v("se_porosity")) * sep_se_vol / (sep_se_vol + v("se_binder_wt") / v("binder_density"))
+    sigma_sep = v("se_sigma") * phi_sep**b
+    phi_cat = cat_se_vol / cat_thick
+    sigma_cat = v("se_sigma") * phi_cat**b
     out = pd.DataFrame({
         "se_thickness_um": L_se / UM,
-        "cathode_um": cat_thick / UM, "anode_um": an_thick / UM, "cc_um": cc_thick / UM,
+        "cathode_um": cat_thick_dis / UM, "anode_um": an_thick_dis / UM, "cc_um": cc_thick / UM,
+        "cathode_um_charged": cat_thick_ch / UM, "anode_um_charged": an_thick_ch / UM,
         "cathode_mg_cm2": cat_mass * 1e3, "anode_mg_cm2": an_mass * 1e3, "separator_mg_cm2": sep_mass * 1e3,
         "cc_mg_cm2": cc_mass * 1e3,
         "stack_Wh_per_kg": energy / mass,  # mWh/g == Wh/kg
-        "stack_Wh_per_L": energy / thick,  # mWh/cm3 == Wh/L
+        "stack_Wh_per_L_discharged": energy / thick_dis,  # mWh/cm3 == Wh/L
+        "stack_Wh_per_L_charged": energy / thick_ch,
+        "stack_Wh_per_L": energy / thick,
     })
-    out["Wh_per_kg"] = out["stack_Wh_per_kg"] * (1 - pm)
-    out["Wh_per_L"] = out["stack_Wh_per_L"] * (1 - pv)
-    out["separator_ASR_ohm_cm2"] = L_se / sigma_eff
+    out["flat_Wh_per_kg"] = out["stack_Wh_per_kg"] * (1 - pm)
+    out["flat_Wh_per_L"] = out["stack_Wh_per_L"] * (1 - pv)
+    pk, pl, share = _pouch(p, mass, thick, energy)
+    out["pouch_Wh_per_kg"], out["pouch_Wh_per_L"], out["packaging_mass_share"] = pk, pl, share
+    geometric = int(v("packaging")) == 1
+    out["Wh_per_kg"] = out["pouch_Wh_per_kg"] if geometric else out["flat_Wh_per_kg"]
+    out["Wh_per_L"] = out["pouch_Wh_per_L"] if geometric else out["flat_Wh_per_L"]
+    if not geometric:
+        out["packaging_mass_share"] = pm
+    out["pack_Wh_per_kg"] = out["Wh_per_kg"] * v("cell_to_pack_mass")
+    out["pack_Wh_per_L"] = out["Wh_per_L"] * v("cell_to_pack_volume")
+    out["separator_ASR_ohm_cm2"] = L_se / sigma_sep
+    out["cathode_ionic_ohm_cm2"] = cat_thick_dis / (3 * sigma_cat)
+    out.attrs.update(voltage=voltage, capacity=Q * (1 - loss), sigma_sep=sigma_sep, sigma_cat=sigma_cat)
     return out
 
 
 def threshold(p: ParameterSet, target: float, kind: str = "Wh_per_kg", lo_um: float = 0.1, hi_um: float = 5000.0):
     """Largest separator thickness (um) at which the cell still reaches ``target``.
 
-    ``kind`` is 'Wh_per_kg' or 'Wh_per_L' (cell level; 'stack_...' for the
-    stack alone). Returns None when even a 0.1 um separator falls short, and
-    ``hi_um`` when the target is met at every thickness up to it. Energy
-    density falls strictly with thickness, so the crossing is unique.
+    Parameters
+    ----------
+    p : ParameterSet
+        From :func:`load_config`.
+    target : float
+        Energy density to reach, in the unit of ``kind``.
+    kind : str
+        Any energy-density column of :func:`stack`: 'Wh_per_kg' or 'Wh_per_L'
+        (cell level), 'stack_...', 'pouch_...', 'flat_...', 'pack_...'.
+    lo_um, hi_um : float
+        Search interval, um.
+
+    Returns
+    -------
+    float or None
+        None when even ``lo_um`` falls short; ``hi_um`` when the target is met
+        at every thickness up to it. Energy density falls strictly with
+        thickness, so the crossing is unique.
     """
     f = lambda L: float(stack(p, L)[kind].iloc[0]) - target  # noqa: E731
     if f(lo_um) < 0:
@@ -174,3 +363,63 @@ def threshold(p: ParameterSet, target: float, kind: str = "Wh_per_kg", lo_um: fl
     if f(hi_um) >= 0:
         return hi_um
     return float(brentq(f, lo_um, hi_um, xtol=1e-6))
+
+
+def power(p: ParameterSet, se_thickness_um, c_rate: float = 1.0) -> pd.DataFrame:
+    """Ionic resistance, polarisation and the energy left at a C-rate, per separator thickness.
+
+    Parameters
+    ----------
+    p : ParameterSet
+        From :func:`load_config`.
+    se_thickness_um : float or array
+        Separator thickness(es), um.
+    c_rate : float
+        Discharge rate, 1/h (current density = C-rate x reversible capacity).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per thickness: ``separator_ASR_ohm_cm2``, ``cathode_ionic_ohm_cm2``,
+        ``polarisation_V`` (ohmic, ionic paths only), ``Wh_per_kg_at_rate`` (cell
+        level, the voltage lowered by the polarisation) and ``W_per_kg``.
+    """
+    check_range("c_rate", c_rate, "1/h", 0, 100, low_inclusive=False)
+    r = stack(p, se_thickness_um)
+    current = c_rate * r.attrs["capacity"] * 1e-3  # A/cm2
+    out = r[["se_thickness_um", "separator_ASR_ohm_cm2", "cathode_ionic_ohm_cm2", "Wh_per_kg"]].copy()
+    out["current_mA_cm2"] = current * 1e3
+    out["polarisation_V"] = current * (out["separator_ASR_ohm_cm2"] + out["cathode_ionic_ohm_cm2"])
+    share = np.clip(1 - out["polarisation_V"] / r.attrs["voltage"], 0, None)
+    out["Wh_per_kg_at_rate"] = out["Wh_per_kg"] * share
+    out["W_per_kg"] = out["Wh_per_kg_at_rate"] * c_rate
+    return out
+
+
+def max_separator_thickness(p: ParameterSet, c_rate: float, max_polarisation_v: float):
+    """Largest separator thickness (um) keeping the ionic polarisation at ``c_rate`` below ``max_polarisation_v``.
+
+    ``L_max = sigma_sep (dV / I - R_cathode)``: separator ASR plus the cathode
+    composite's ionic resistance (Bruggeman) times the current must stay
+    under the limit.
+
+    Parameters
+    ----------
+    p : ParameterSet
+        From :func:`load_config`.
+    c_rate : float
+        Discharge rate, 1/h.
+    max_polarisation_v : float
+        Allowed ohmic (ionic) polarisation, V.
+
+    Returns
+    -------
+    float or None
+        Thickness in um, or None when the cathode alone already exceeds the limit.
+    """
+    check_range("max_polarisation_v", max_polarisation_v, "V", 0, 5, low_inclusive=False)
+    r = power(p, 1.0, c_rate)
+    current = float(r["current_mA_cm2"].iloc[0]) * 1e-3
+    sigma_sep = float(UM / r["separator_ASR_ohm_cm2"].iloc[0])
+    room = max_polarisation_v / current - float(r["cathode_ionic_ohm_cm2"].iloc[0])
+    return None if room <= 0 else room * sigma_sep / UM
