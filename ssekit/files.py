@@ -51,7 +51,7 @@ def check_input_file(path: str | Path, what: str = "input file") -> Path:
     if not p.exists():
         raise InputError(f"{p}: no such {what}")
     if p.is_dir():
-        raise InputError(f"{p}: is a directory, not a {what}")
+        raise InputError(f"{p}: is a directory, not a file ({what})")
     try:
         size = p.stat().st_size
     except OSError as exc:

@@ -171,7 +171,7 @@ def clean_table_s1(raw: pd.DataFrame, dataset: str = "Chen 2021 Table S1", *,
     zero_r = df["resistance_ohm"] <= 0
     if zero_r.any():
         where = ", ".join(f"{label} {i}" for i in df.index[zero_r][:5])
-        raise DataValidationError(f"{dataset}: column resistance_ohm (float ohm, > 0) must be positive; {where} hold 0")
+        raise DataValidationError(f"{dataset}: column resistance_ohm (float ohm, > 0) must be positive; {where}: 0")
     for col in ("P_pct", "XB_vol_pct"):
         if 0 < df[col].max() <= 1 and col not in factors:
             raise DataValidationError(f"{dataset}: column {TABLE_S1_SPECS[FILM_COLUMNS.index(col)].describe()} holds "

@@ -117,7 +117,9 @@ def load_parameters(file: str | Path, name: str | None = None) -> ParameterSet:
     values = pd.to_numeric(df["value"].str.strip().str.replace("\u2212", "-", regex=False), errors="coerce")
     if values.isna().any():
         bad = df.loc[values.isna(), "name"].tolist()
-        raise DataValidationError(f"parameter file {path}: non-numeric value for {bad}")
+        where = ", ".join(f"line {int(i) + 2}: {v!r}" for i, v in df.loc[values.isna(), "value"].head(5).items())
+        raise DataValidationError(f"parameter file {path}: non-numeric value for {bad} ({where}); "
+                                  "give a plain number in the file's unit column")
     finite = np.isfinite(values.to_numpy(float))
     if not finite.all():
         bad = [f"{n} = {v}" for n, v in zip(df.loc[~finite, "name"], df.loc[~finite, "value"])]
