@@ -28,14 +28,14 @@ def _cmd_claims(args: argparse.Namespace) -> int:
         if not path.exists():
             print(f"ssekit claims: {path} does not exist; build the book first (see README)", file=sys.stderr)
             return 2
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        payload = _read_claims_json(path)
         rows = payload["claims"]
         if args.paper:
             rows = [r for r in rows if r["paper"] == args.paper]
         if args.json:
             print(json.dumps(rows, indent=2))
             return 0
-        df = pd.DataFrame(rows)[["id", "status", "reported", "reproduced", "unit", "note"]].set_index("id")
+        df = pd.DataFrame(rows).reindex(columns=["id", "status", "reported", "reproduced", "unit", "note"]).set_index("id")
         print(f"claims from {path} (ssekit {payload.get('ssekit_version')})")
     else:
         results = claims.evaluate_all(args.paper)
@@ -49,6 +49,26 @@ def _cmd_claims(args: argparse.Namespace) -> int:
     counts = df["status"].value_counts().to_dict()
     print("\n" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     return 0
+
+
+def _read_claims_json(path: Path) -> dict:
+    """A built claims.json, or an InputError naming what is wrong with it (truncated, not ours)."""
+    from .errors import InputError
+    from .files import read_text
+
+    text, notes = read_text(path, "claims.json")
+    for n in notes:
+        print(n, file=sys.stderr)
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); "
+                         "the file is truncated or not a claims.json - rebuild the book (scripts/book)") from None
+    if (not isinstance(payload, dict) or not isinstance(payload.get("claims"), list)
+            or not all(isinstance(r, dict) and {"id", "paper", "status"} <= set(r) for r in payload["claims"])):
+        raise InputError(f"{path}: not a claims.json written by the book (needs a 'claims' list of records with "
+                         "id, paper and status); rebuild the book (scripts/book)")
+    return payload
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -75,40 +95,79 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 1 if len(bad) else 0
 
 
+def _recipes_from_csv(path: str, inputs: list[str]) -> pd.DataFrame:
+    """Recipes from a user's CSV: the three inputs under any accepted header, other columns passed through."""
+    from .chen2021.films import canonical_columns as canonical
+    from .chen2021.films import header_unit_factors
+    from .data import CleaningReport
+    from .errors import InputError
+    from .files import read_csv_file
+
+    raw, notes = read_csv_file(path, "recipe CSV", dtype=str, keep_default_na=False)
+    for n in notes:
+        print(n, file=sys.stderr)
+    mapping = {k: v for k, v in canonical(raw.columns).items() if v in inputs}
+    missing = [c for c in inputs if c not in mapping.values()]
+    if missing:
+        raise InputError(f"{path} lacks column(s) {missing} (accepted headers e.g. 'P%', 'L:S', 'X:B'); "
+                         f"found {list(map(str, raw.columns))}")
+    rep = CleaningReport(str(path))
+    factors = header_unit_factors(raw, mapping, str(path), rep)
+    for col, what, _ in rep.steps:
+        print(f"note: {path}: {what}", file=sys.stderr)
+    recipes = raw.rename(columns=mapping)
+    for col, f in factors.items():
+        recipes[col] = pd.to_numeric(recipes[col].str.strip(), errors="coerce").mul(f).astype(object).where(
+            recipes[col].str.strip() != "", recipes[col])
+    dup = recipes[inputs].duplicated()
+    if dup.any():
+        print(f"note: {path}: data row(s) {[int(i) + 1 for i in recipes.index[dup][:8]]} repeat an earlier recipe "
+              "(predicted again)", file=sys.stderr)
+    return recipes
+
+
 def _cmd_films_classify(args: argparse.Namespace) -> int:
     from .chen2021 import analysis as chen2021
-    from .chen2021 import films
     from .errors import InputError
+    from .files import write_csv
     from .ml import filmclass as filmml
     from .validation import check_range
 
+    if args.out:
+        _check_out(args.out)
     if args.csv:
-        raw = pd.read_csv(args.csv)
-        mapping = {k: v for k, v in films.canonical_columns(raw.columns).items() if v in filmml.INPUTS}
-        missing = [c for c in filmml.INPUTS if c not in mapping.values()]
-        if missing:
-            print(f"ssekit films classify: {args.csv} lacks column(s) {missing} "
-                  "(accepted headers e.g. 'P%', 'L:S', 'X:B')", file=sys.stderr)
-            return 2
-        recipes = raw.rename(columns=mapping)[filmml.INPUTS]
+        recipes = _recipes_from_csv(args.csv, filmml.INPUTS)
+        where = f"{args.csv}, "
     elif None not in (args.p, args.ls, args.xb):
         recipes = pd.DataFrame({"P_pct": [args.p], "LS_uL_per_mg": [args.ls], "XB_vol_pct": [args.xb]})
+        where = ""
     else:
         print("ssekit films classify: give --p, --ls and --xb, or --csv FILE", file=sys.stderr)
         return 2
     a = chen2021.analysis()
     df = a.df
     units = {"P_pct": "wt%", "LS_uL_per_mg": "uL/mg", "XB_vol_pct": "vol% xylene"}
-    try:
-        for col in filmml.INPUTS:
-            values = pd.to_numeric(recipes[col], errors="coerce")
-            if values.isna().any():
-                raise InputError(f"{col} must be a number in {units[col]}; row(s) {list(values.index[values.isna()])} are not")
+    outputs = ["class", "probability", "training_data"]
+    clash = [c for c in recipes.columns if c in outputs or str(c).startswith("p_class")]
+    if clash:
+        raise InputError(f"{where}column(s) {clash} would be overwritten by the predictions; rename them")
+    for col in filmml.INPUTS:
+        text = recipes[col].astype(str).str.strip()
+        values = pd.to_numeric(text, errors="coerce")
+        if values.isna().any():
+            bad = values.index[values.isna()]
+            shown = [str(recipes[col][i]) for i in bad[:5]]
+            if not args.csv:
+                raise InputError(f"{col} must be a number in {units[col]}; got {shown[0]}")
+            raise InputError(f"{where}column {col} ({units[col]}) must hold numbers; data row(s) "
+                             f"{[int(i) + 1 for i in bad[:5]]} hold {shown}")
+        try:
             check_range(col, values, units[col], float(df[col].min()), float(df[col].max()))
-            recipes[col] = values.astype(float)
-    except InputError as exc:
-        print(f"ssekit films classify: {exc} (the range covered by the {a.data.label})", file=sys.stderr)
-        return 2
+        except InputError as exc:
+            rows = [int(i) + 1 for i in values.index[(values < df[col].min()) | (values > df[col].max())][:5]]
+            raise InputError(f"{where}{'data row(s) ' + str(rows) + ': ' if args.csv else ''}{exc} "
+                             f"(the range covered by the {a.data.label})") from None
+        recipes[col] = values.astype(float)
     model = filmml.fit_classifier(df, a.classes, seed=chen2021.SEED)
     proba = model.predict_proba(recipes[filmml.INPUTS])
     out = recipes.copy()
@@ -116,34 +175,54 @@ def _cmd_films_classify(args: argparse.Namespace) -> int:
     out["probability"] = proba.max(axis=1).round(3)
     for i, c in enumerate(model.classes_):
         out[f"p_class{c}"] = proba[:, i].round(3)
-    print(f"model: linear SVM + oversampling, trained on all {len(df)} films of the {a.data.label}", file=sys.stderr)
+    out["training_data"] = a.data.data_kind
+    label = (f"SURROGATE-based prediction: the model is trained on {len(df)} films of SURROGATE data, not the "
+             "paper's (set SSEKIT_CHEN_TABLE_S1 to the real Table S1)" if a.data.is_surrogate
+             else f"prediction from a model trained on {len(df)} films of {a.data.label}")
+    print(f"model: linear SVM + oversampling; {label}", file=sys.stderr)
     if args.out:
-        out.to_csv(args.out, index=False)
-        print(f"wrote {len(out)} predictions to {args.out}", file=sys.stderr)
+        write_csv(out, args.out)
+        print(f"wrote {len(out)} predictions to {args.out} (column training_data = {a.data.data_kind})",
+              file=sys.stderr)
     else:
+        print(f"# {label}")
         print(out.to_string(index=False))
     return 0
+
+
+def _check_out(path: str) -> None:
+    """Refuse an --out path that cannot be written, before any work is done."""
+    from .files import check_output_path
+
+    check_output_path(path)
 
 
 def _input_features(path: str, command: str):
     """Features for an OBELiX-format CSV, or None after printing why not (exit status 2)."""
     from .errors import InputError
+    from .files import read_csv_file
     from .mishra2023 import features
 
-    if not Path(path).is_file():
-        raise InputError(f"{path}: no such file")
-    return features.features_for_input(pd.read_csv(path, dtype=str, keep_default_na=False))
+    raw, notes = read_csv_file(path, "OBELiX-format CSV", dtype=str, keep_default_na=False)
+    for n in notes:
+        print(n, file=sys.stderr)
+    try:
+        return features.features_for_input(raw)
+    except InputError as exc:  # name the file in the one-line message
+        raise type(exc)(f"{path}: {exc}") from None
 
 
 def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
-    import joblib
-
+    from .files import write_csv
     from .mishra2023 import analysis as mishra2023
     from .mishra2023 import features as conductivity
+    from .ml.modelfile import load_model
 
+    if args.out:
+        _check_out(args.out)
     feats, refused = _input_features(args.input, "predict")
     if args.model_file:
-        bundle = joblib.load(args.model_file)
+        bundle = load_model(args.model_file)
         name, model = bundle["name"], bundle["model"]
         source = f"{args.model_file} (trained on {bundle['rows']} rows)"
     else:
@@ -161,21 +240,24 @@ def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
         out["log10_sigma_hi90"] = iv["hi90"].round(4).to_numpy()
         out["T_C"] = feats["T_C"].to_numpy()
         out["T_assumed"] = feats["T_assumed"].to_numpy()
-    if args.out:
-        out.to_csv(args.out, index=False)
+    if args.out and len(out):
+        write_csv(out, args.out)
         print(f"wrote {len(out)} predictions to {args.out}; {len(refused)} row(s) refused", file=sys.stderr)
+    elif args.out:
+        print(f"no row could be predicted; {args.out} not written", file=sys.stderr)
     else:
         print(out.to_string(index=False))
     return 0 if len(out) else 1
 
 
 def _cmd_conductivity_train(args: argparse.Namespace) -> int:
-    import joblib
     import numpy as np
 
     from .mishra2023 import analysis as mishra2023
     from .mishra2023 import features as conductivity
+    from .ml.modelfile import save_model
 
+    _check_out(args.out)
     feats, refused = _input_features(args.table, "train")
     n_censored = int(feats["sigma_censored"].sum())
     feats = feats[~feats["sigma_censored"]].copy()
@@ -184,29 +266,56 @@ def _cmd_conductivity_train(args: argparse.Namespace) -> int:
         print(f"ssekit conductivity train: only {len(feats)} usable rows (need at least 20)", file=sys.stderr)
         return 2
     name, model = mishra2023.predictor(feats, args.model)
-    joblib.dump({"name": name, "model": model, "rows": len(feats), "features": conductivity.FEATURES}, args.out)
+    save_model({"name": name, "model": model, "rows": len(feats), "features": conductivity.FEATURES}, args.out)
     print(f"trained {name} on {len(feats)} rows ({len(refused)} without activation energy, "
           f"{n_censored} with a censored conductivity left out); saved to {args.out}")
     return 0
+
+
+def _parse_set(item: str) -> tuple[str, tuple[float, str] | float]:
+    """``NAME=VALUE`` or ``NAME=VALUE UNIT`` (e.g. ``se_sigma=0.1 S/m``) from one --set option."""
+    import math
+    import re
+
+    from .errors import InputError
+
+    key, sep, rest = item.partition("=")
+    m = re.fullmatch(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*(.*?)\s*", rest, re.IGNORECASE)
+    if not sep or not key.strip() or m is None:
+        raise InputError(f"--set takes NAME=NUMBER or NAME=NUMBER UNIT (e.g. areal_capacity=5 or se_sigma=0.1 S/m), "
+                         f"got {item!r}")
+    value = float(m.group(1))
+    if not math.isfinite(value):
+        raise InputError(f"--set {key.strip()}: {m.group(1)} is not a finite number")
+    return key.strip(), ((value, m.group(2)) if m.group(2) else value)
 
 
 def _cell_params(args: argparse.Namespace):
     from .errors import InputError
     from .physics import cell
 
-    overrides = {}
+    overrides: dict = {}
     for item in args.set or []:
-        key, sep, value = item.partition("=")
-        try:
-            overrides[key.strip()] = float(value)
-        except ValueError:
-            raise InputError(f"--set takes NAME=NUMBER, got {item!r}") from None
-    return cell.load_config(args.config, overrides, path=args.params)
+        key, value = _parse_set(item)
+        if key in overrides:
+            raise InputError(f"--set {key} is given twice; give each parameter once")
+        overrides[key] = value
+    p = cell.load_config(args.config, overrides, path=args.params)
+    for n in getattr(p, "notes", []):
+        print(n, file=sys.stderr)
+    return p
+
+
+#: Separator thicknesses the command accepts (um): thinner than 0.1 um is no
+#: separator (and usually a value in metres); 5 mm is beyond any pellet.
+SE_THICKNESS_RANGE_UM = (0.1, 5000.0)
 
 
 def _cmd_cell_energy(args: argparse.Namespace) -> int:
     from .physics import cell
+    from .validation import check_range
 
+    check_range("se_thickness_um", args.se_thickness_um, "um", *SE_THICKNESS_RANGE_UM)
     p = _cell_params(args)
     r = cell.stack(p, args.se_thickness_um)
     print(f"{cell.CONFIGS.get(args.config, args.config)}, {'bipolar' if int(p['bipolar'].value) else 'monopolar'}")
@@ -220,8 +329,6 @@ def _cmd_cell_energy(args: argparse.Namespace) -> int:
 
 
 def _cmd_cell_threshold(args: argparse.Namespace) -> int:
-    import math
-
     from .physics import cell
     from .validation import check_range
 
@@ -231,7 +338,7 @@ def _cmd_cell_threshold(args: argparse.Namespace) -> int:
     kind, target, unit = (("Wh_per_kg", args.target_wh_per_kg, "Wh/kg") if args.target_wh_per_kg is not None
                           else ("Wh_per_L", args.target_wh_per_l, "Wh/L"))
     p = _cell_params(args)
-    check_range("target", target, unit, 0, math.inf, low_inclusive=False)
+    check_range("target", target, unit, 0, 5000, low_inclusive=False)  # no cell chemistry comes near 5000
     t = cell.threshold(p, target, kind if not args.stack else f"stack_{kind}")
     level = "stack" if args.stack else "cell"
     if t is None:
@@ -239,6 +346,10 @@ def _cmd_cell_threshold(args: argparse.Namespace) -> int:
         print(f"no separator thickness reaches {target:g} {unit} ({level} level); "
               f"even 0.1 um gives {best:.0f} {unit}")
         return 1
+    if t >= SE_THICKNESS_RANGE_UM[1]:
+        print(f"{target:g} {unit} ({level} level) is met at every separator thickness up to "
+              f"{SE_THICKNESS_RANGE_UM[1]:g} um, the largest considered")
+        return 0
     print(f"{target:g} {unit} ({level} level) is met for separator thickness up to {t:.1f} um")
     return 0
 
@@ -275,6 +386,22 @@ def _cmd_cell_power(args: argparse.Namespace) -> int:
     print(f"largest separator keeping the polarisation under {args.max_polarisation_v:g} V at {args.c_rate:g}C: "
           f"{t:.1f} um")
     return 0
+_MODEL_FILE_NOTE = ("A model file is code (a pickle: loading it can run anything), so load only files you made: "
+                    "ssekit loads only files that carry the header and checksum it writes, and refuses any other "
+                    "file before unpickling it.")
+
+
+def _film_data_note() -> str:
+    """Which film data the classifier will be trained on, from the environment (nothing is loaded)."""
+    import os
+
+    from .chen2021.films import ENV_VAR
+
+    path = os.environ.get(ENV_VAR, "").strip()
+    if path:
+        return f"Currently trained on the real Table S1 named by ${ENV_VAR} ({path})."
+    return (f"Currently SURROGATE-based: ${ENV_VAR} is not set, so the model is trained on the labelled surrogate "
+            "data, not the paper's films, and every prediction is labelled so.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -321,13 +448,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="predict the quality class of slurry recipes",
         description="Predict the film quality class (1: high conductivity, low RD; 2: high conductivity, high RD; "
         "3: low conductivity) of one recipe or a CSV of recipes, with its probability, from a linear SVM "
-        "trained on all films of the active data set. Recipes outside the range of the data are refused.",
+        "trained on all films of the active data set. Recipes outside the range of the data are refused. "
+        + _film_data_note(),
     )
     fc.add_argument("--p", type=float, metavar="WT_PCT", help="polymer content P%% (wt%%)")
     fc.add_argument("--ls", type=float, metavar="UL_PER_MG", help="liquid-to-solid ratio L:S (uL/mg)")
     fc.add_argument("--xb", type=float, metavar="VOL_PCT", help="co-solvent ratio X:B (vol%% xylene)")
     fc.add_argument("--csv", metavar="FILE", help="CSV with columns P_pct, LS_uL_per_mg, XB_vol_pct (or P%%, L:S, X:B)")
-    fc.add_argument("--out", metavar="FILE", help="write the predictions as CSV instead of printing them")
+    fc.add_argument("--out", metavar="FILE", help="write the predictions as CSV instead of printing them (written "
+                    "atomically; a column training_data says 'surrogate' or 'real data'; text cells starting with "
+                    "= + - @ are prefixed with ' so that spreadsheets do not run them)")
     fc.set_defaults(func=_cmd_films_classify)
 
     c2 = sub.add_parser("conductivity", help="ionic-conductivity model (Mishra et al. 2023 features, open data)",
@@ -344,7 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cp.add_argument("input", help="CSV in the OBELiX format")
     cp.add_argument("--out", metavar="FILE", help="write the predictions as CSV")
-    cp.add_argument("--model-file", metavar="FILE", help="a model saved by 'ssekit conductivity train'")
+    cp.add_argument("--model-file", metavar="FILE", help="a model saved by 'ssekit conductivity train'. " + _MODEL_FILE_NOTE)
     cp.set_defaults(func=_cmd_conductivity_predict)
     ct = csub.add_parser(
         "train", help="refit the model on your own table",
@@ -352,7 +482,8 @@ def build_parser() -> argparse.ArgumentParser:
         "is joined from the shipped Laskowski table) and save it for 'ssekit conductivity predict --model-file'.",
     )
     ct.add_argument("table", help="CSV in the OBELiX format, with conductivities")
-    ct.add_argument("--out", required=True, metavar="FILE", help="where to save the model (joblib)")
+    ct.add_argument("--out", required=True, metavar="FILE", help="where to save the model (joblib with an ssekit "
+                    "header and checksum, written atomically). " + _MODEL_FILE_NOTE)
     ct.add_argument("--model", choices=["RFR", "SVR (RBF)", "SVR (poly)", "GBR", "ANN", "DT", "LR", "XGB", "VR"],
                     help="model to fit (default: the best on the shipped data)")
     ct.set_defaults(func=_cmd_conductivity_train)
@@ -367,16 +498,19 @@ def build_parser() -> argparse.ArgumentParser:
 
         sp.add_argument("--config", default="ncm811_li", choices=sorted(CONFIGS),
                         help="cell configuration (default ncm811_li)")
-        sp.add_argument("--params", metavar="CSV", help="your own configuration file (name,value,unit,source)")
+        sp.add_argument("--params", metavar="CSV", help="your own configuration file (name,value,unit,source); "
+                        "each name once, units as in the shipped files or converted with a note, else refused")
         sp.add_argument("--set", action="append", metavar="NAME=VALUE",
-                        help="override one parameter, in its file's unit (repeatable), e.g. --set areal_capacity=5")
+                        help="override one parameter (repeatable, each once), in its file's unit, e.g. --set "
+                        "areal_capacity=5, or with a unit that is then converted and noted, e.g. --set "
+                        "'se_sigma=0.1 S/m'; every value is checked against its allowed range")
 
     en = cesub.add_parser("energy", help="energy densities and separator ASR at given thickness(es)",
                           description="Cell- and stack-level Wh/kg and Wh/L and the separator's area-specific "
                           "resistance for one or more separator thicknesses.")
     common(en)
     en.add_argument("--se-thickness-um", type=float, nargs="+", required=True, metavar="UM",
-                    help="separator thickness(es) in um")
+                    help="separator thickness(es) in um, from 0.1 to 5000")
     en.set_defaults(func=_cmd_cell_energy)
     th = cesub.add_parser("threshold", help="largest separator thickness that meets an energy target",
                           description="The largest separator thickness at which the cell reaches the target, or a "

@@ -90,3 +90,17 @@ def test_scorecard_links_resolve(build):
         target = build / "html" / "book" / f"{c.chapter}.html"
         assert f'href="{c.chapter}.html#{c.anchor}"' in html
         assert f'id="{c.anchor}"' in target.read_text(), c.id
+
+
+def test_pages_and_claims_json_agree_on_the_film_data(build):
+    """The Chen pages' banners and claims.json name the same film data (surrogate or the supplied Table S1)."""
+    payload = json.loads((build / "html" / "claims.json").read_text())
+    kinds = {c["data"] for c in payload["claims"] if c["paper"] == "chen2021" and c["data"] != "paper inputs"}
+    assert len(kinds) == 1, kinds
+    surrogate = kinds == {"surrogate"}
+    pages = [ch for ch in CHAPTERS if ch.startswith("chen2021_")
+             and "banner_html" in (ROOT / "book" / f"{ch}.md").read_text(encoding="utf-8")]
+    assert pages
+    for ch in pages:
+        html = (build / "html" / "book" / f"{ch}.html").read_text(encoding="utf-8")
+        assert ("SURROGATE DATA" in html) == surrogate and ("REAL DATA" in html) == (not surrogate), ch

@@ -70,8 +70,10 @@ def test_films_classify_one_recipe(capsys):
     assert cli.main(["films", "classify", "--p", "5", "--ls", "0.9", "--xb", "50"]) == 0
     cap = capsys.readouterr()
     lines = cap.out.strip().splitlines()
-    assert lines[0].split()[:5] == ["P_pct", "LS_uL_per_mg", "XB_vol_pct", "class", "probability"]
-    cls, prob = lines[1].split()[3:5]
+    assert lines[0].startswith("# SURROGATE-based prediction")
+    assert lines[1].split()[:5] == ["P_pct", "LS_uL_per_mg", "XB_vol_pct", "class", "probability"]
+    assert lines[1].split()[-1] == "training_data" and lines[2].split()[-1] == "surrogate"
+    cls, prob = lines[2].split()[3:5]
     assert cls in {"1", "2", "3"} and 0.33 < float(prob) <= 1
     assert "SURROGATE" in cap.err
 

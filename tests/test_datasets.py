@@ -108,7 +108,7 @@ def test_out_of_range_value_names_unit_and_range():
     with pytest.raises(DataValidationError) as err:
         datasets.clean_obelix(raw)
     msg = str(err.value)
-    assert "c_A" in msg and "angstrom" in msg and "[0.5, 200]" in msg and "-4.2" in msg
+    assert "c_A" in msg and "angstrom" in msg and "[2, 200]" in msg and "-4.2" in msg
 
 
 def test_laskowski_quirks_cleaned_and_counted():

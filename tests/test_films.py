@@ -101,7 +101,7 @@ def small_table() -> pd.DataFrame:
 def test_loader_reads_xlsx_with_paper_headers(tmp_path):
     path = tmp_path / "TableS1.xlsx"
     small_table().to_excel(path, index=False)
-    df, rep = films.load_table_s1(path)
+    df, rep = films.load_table_s1(path, min_rows=1)
     assert list(df.columns) == films.FILM_COLUMNS and len(df) == 5
     assert df.loc[3, "thickness_um"] == 120.0 and df.loc[0, "sigma_S_per_cm"] == pytest.approx(5.5e-4)
     assert any("the paper reports 110" in s for _, s, _ in rep.steps)
@@ -111,7 +111,7 @@ def test_loader_reports_missing_column_with_accepted_headers(tmp_path):
     path = tmp_path / "t.xlsx"
     small_table().drop(columns=["RD"]).to_excel(path, index=False)
     with pytest.raises(DataValidationError, match=r"missing column\(s\) \['RD'\].*accepted headers"):
-        films.load_table_s1(path)
+        films.load_table_s1(path, min_rows=1)
 
 
 def test_loader_refuses_text_and_out_of_range(tmp_path):
@@ -120,22 +120,25 @@ def test_loader_refuses_text_and_out_of_range(tmp_path):
     path = tmp_path / "t.xlsx"
     t.to_excel(path, index=False)
     with pytest.raises(DataValidationError, match=r"LS_uL_per_mg \(float uL/mg.*'1,2'"):
-        films.load_table_s1(path)
+        films.load_table_s1(path, min_rows=1)
     t = small_table()
     t.loc[1, "X:B (vol%)"] = 130
     t.to_excel(path, index=False)
     with pytest.raises(DataValidationError, match=r"XB_vol_pct \(float vol% xylene in \[0, 100\]\).*130"):
-        films.load_table_s1(path)
+        films.load_table_s1(path, min_rows=1)
 
 
 def test_active_data_switches_with_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv(films.ENV_VAR, raising=False)
     assert films.active_film_data().is_surrogate
     path = tmp_path / "TableS1.csv"
-    small_table().to_csv(path, index=False)
+    films.make_surrogate(seed=3, n=40).to_csv(path, index=False)
     monkeypatch.setenv(films.ENV_VAR, str(path))
     d = films.active_film_data()
-    assert not d.is_surrogate and d.data_kind == "real data" and len(d.table) == 5
+    assert not d.is_surrogate and d.data_kind == "real data" and len(d.table) == 40
+    small_table().to_csv(path, index=False)  # 5 films: too few for the analysis
+    with pytest.raises(DataValidationError, match="5 film row.*at least 30"):
+        films.active_film_data()
     monkeypatch.setenv(films.ENV_VAR, str(tmp_path / "nope.xlsx"))
-    with pytest.raises(FileNotFoundError, match="SSEKIT_CHEN_TABLE_S1"):
+    with pytest.raises(DataValidationError, match=r"nope.xlsx: no such Table S1 file \(\$SSEKIT_CHEN_TABLE_S1\)"):
         films.active_film_data()

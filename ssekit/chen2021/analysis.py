@@ -20,11 +20,12 @@ from threadpoolctl import threadpool_limits
 from .._cache import memory
 from ..claims import Reproduction
 from ..data import load_parameters, read_csv
+from ..errors import DataValidationError
 from ..ml import filmclass as filmml
 from ..physics import asr
 from . import films
 
-__all__ = ["SEED", "N_REPEATS", "reported", "table1", "Analysis", "analysis", "corr", "claim_dot_rd_corr",
+__all__ = ["SEED", "N_REPEATS", "MIN_FILMS_PER_CLASS", "reported", "table1", "Analysis", "analysis", "corr", "claim_dot_rd_corr",
            "claim_sigma_rd_corr", "claim_sigma_resistance_corr", "best_k", "claim_k_silhouette",
            "claim_kw_sigma", "claim_kw_rd", "class_mean", "claim_class1_ls", "claim_class3_p_highest",
            "claim_class3_xb_highest", "claim_anova_interaction", "claim_anova_p_no_effect",
@@ -104,6 +105,20 @@ class Analysis:
 
 #: The paper's SVM plane: the first two principal components of the PCA that defined the classes.
 PC_INPUTS = ["PC1", "PC2"]
+#: Fewest films per K-means class the SVM workflow accepts: its 5-fold
+#: cross-validation runs on the 80 % training split, so each class needs
+#: 5 / 0.8 = 6.25, i.e. 7 films, plus one for the rounding of the split.
+MIN_FILMS_PER_CLASS = 8
+
+
+def _check_class_sizes(classes, data: films.FilmData) -> None:
+    counts = pd.Series(classes).value_counts().sort_index()
+    small = counts[counts < MIN_FILMS_PER_CLASS]
+    if len(small):
+        raise DataValidationError(
+            f"{data.source}: K-means class {int(small.index[0])} holds only {int(small.iloc[0])} of {len(classes)} "
+            f"films; the SVM's 5-fold cross-validation on the 80 % training split needs at least "
+            f"{MIN_FILMS_PER_CLASS} films in every class (class sizes {counts.to_dict()})")
 
 
 @lru_cache(maxsize=4)
@@ -114,6 +129,7 @@ def _analysis(key: str) -> Analysis:
     n_pc = res.n_retained
     scores = res.scores.iloc[:, :n_pc]
     classes = filmml.kmeans_classes(scores, df, k=3, seed=SEED)
+    _check_class_sizes(classes, data)
     good = np.where(classes == 3, "low", "high")
     pcs = df.assign(PC1=res.scores["PC1"].to_numpy(), PC2=res.scores["PC2"].to_numpy())
     return Analysis(

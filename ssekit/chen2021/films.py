@@ -21,6 +21,7 @@ Supporting Information (XLSX), which this project does not have.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from dataclasses import dataclass
@@ -31,13 +32,24 @@ import numpy as np
 import pandas as pd
 
 from ..data import CleaningReport, ColumnSpec, ParameterSet, load_parameters, sha256, validate
-from ..errors import DataValidationError
+from ..errors import DataValidationError, InputError
+from ..files import check_input_file, read_text
+from ..units import convert, known_unit, normalise_unit
 
-__all__ = ["ENV_VAR", "TABLE_S1_SPECS", "FILM_COLUMNS", "HEADER_ALIASES", "canonical_columns", "clean_table_s1",
+__all__ = ["ENV_VAR", "SHEET_ENV_VAR", "MIN_ROWS", "TABLE_S1_SPECS", "FILM_COLUMNS", "HEADER_ALIASES", "canonical_columns", "header_unit_factors", "clean_table_s1",
            "load_table_s1", "P_LEVELS", "LS_LEVELS", "XB_LEVELS", "surrogate_parameters", "design",
            "film_physics", "make_surrogate", "FilmData", "active_film_data"]
 
 ENV_VAR = "SSEKIT_CHEN_TABLE_S1"
+#: Names the sheet of the supplied XLSX to read (default: the first sheet with Table S1's headers).
+SHEET_ENV_VAR = "SSEKIT_CHEN_TABLE_S1_SHEET"
+#: Fewest films the analysis accepts: three classes, stratified 80/20 splits
+#: and 5-fold cross-validation inside need a few films of each class in every
+#: fold (the paper has 110).
+MIN_ROWS = 30
+#: The unit each canonical column is read in (a header's bracketed unit is compared with it).
+_UNITS = {"P_pct": "%", "LS_uL_per_mg": "uL/mg", "XB_vol_pct": "%", "thickness_um": "um",
+          "density_g_per_cm3": "g/cm3", "resistance_ohm": "ohm", "sigma_S_per_cm": "S/cm", "DoT_um": "um", "RD": "-"}
 
 #: Canonical columns of Table S1, with units and the physically allowed range.
 TABLE_S1_SPECS = [
@@ -87,14 +99,50 @@ def canonical_columns(columns) -> dict[str, str]:
     return out
 
 
-def clean_table_s1(raw: pd.DataFrame, dataset: str = "Chen 2021 Table S1") -> tuple[pd.DataFrame, CleaningReport]:
+def header_unit_factors(raw: pd.DataFrame, mapping: dict[str, str], dataset: str,
+                        rep: CleaningReport) -> dict[str, float]:
+    """Factor per canonical column from the unit in its header's brackets, e.g. ``Thickness (mm)``.
+
+    A unit equal to the column's (or not one ssekit knows) gives no entry; a
+    unit that converts by a listed factor (:mod:`ssekit.units`) gives that
+    factor and a step in ``rep``; a known unit of another kind is refused.
+    """
+    factors = {}
+    for src, canon in mapping.items():
+        m = re.search(r"[\(\[](.*?)[\)\]]", str(src))
+        if not m or canon == "RD":
+            continue
+        unit, want = m.group(1).strip(), _UNITS[canon]
+        if normalise_unit(unit) == normalise_unit(want) or not known_unit(unit):
+            continue
+        try:
+            factors[canon] = convert(1.0, unit, want)
+        except InputError:
+            spec = TABLE_S1_SPECS[FILM_COLUMNS.index(canon)]
+            raise DataValidationError(f"{dataset}: column {str(src)!r} says its unit is {unit}, but "
+                                      f"{spec.describe()} is read in {want}; convert it to {want}") from None
+        rep.add(canon, f"header {str(src)!r}: values converted from {unit} to {want} (x {factors[canon]:g})",
+                len(raw))
+    return factors
+
+
+def clean_table_s1(raw: pd.DataFrame, dataset: str = "Chen 2021 Table S1", *,
+                   min_rows: int = 1) -> tuple[pd.DataFrame, CleaningReport]:
     """Validate a Table S1-shaped frame and return it with canonical columns.
+
+    Row labels of ``raw`` are used in messages (the loader labels rows by
+    their line in the file). A unit in a header's brackets is honoured when
+    it converts by a plain factor (``Thickness (mm)``), refused when it is
+    a known unit of another kind; full duplicate rows are reported with
+    their lines and kept.
 
     Raises
     ------
     DataValidationError
         When a column is missing (the message lists the accepted headers),
-        a value is not numeric, or a value is outside its range.
+        a value is not numeric or outside its range, R is not positive, P%
+        or X:B look like fractions instead of percent, or fewer than
+        ``min_rows`` films remain.
     """
     mapping = canonical_columns(raw.columns)
     missing = [c for c in FILM_COLUMNS if c not in mapping.values()]
@@ -103,7 +151,9 @@ def clean_table_s1(raw: pd.DataFrame, dataset: str = "Chen 2021 Table S1") -> tu
         raise DataValidationError(f"{dataset}: missing column(s) {missing} (accepted headers - {accepted}); "
                                   f"found {list(map(str, raw.columns))}")
     rep = CleaningReport(dataset, rows_in=len(raw))
+    factors = header_unit_factors(raw, mapping, dataset, rep)
     df = raw.rename(columns=mapping)[FILM_COLUMNS].copy()
+    df = df.replace(r"^\s*$", np.nan, regex=True)
     empty = df.isna().all(axis=1)
     if empty.any():
         rep.add("(all)", "empty rows (spreadsheet padding) removed", int(empty.sum()))
@@ -112,26 +162,120 @@ def clean_table_s1(raw: pd.DataFrame, dataset: str = "Chen 2021 Table S1") -> tu
         num = pd.to_numeric(df[col], errors="coerce")
         bad = num.isna()
         if bad.any():
-            ex = ", ".join(f"row {i}: {v!r}" for i, v in list(df.loc[bad, col].items())[:5])
+            ex = ", ".join(f"{df.index.name or 'row'} {i}: {v!r}" for i, v in list(df.loc[bad, col].items())[:5])
             spec = TABLE_S1_SPECS[FILM_COLUMNS.index(col)]
             raise DataValidationError(f"{dataset}: column {spec.describe()} has {int(bad.sum())} missing or non-numeric value(s): {ex}")
-        df[col] = num.astype(float)
-    df = validate(df.reset_index(drop=True), TABLE_S1_SPECS, dataset)
+        df[col] = num.astype(float) * factors.get(col, 1.0)
+    df = validate(df, TABLE_S1_SPECS, dataset)
+    label = df.index.name or "row"
+    zero_r = df["resistance_ohm"] <= 0
+    if zero_r.any():
+        where = ", ".join(f"{label} {i}" for i in df.index[zero_r][:5])
+        raise DataValidationError(f"{dataset}: column resistance_ohm (float ohm, > 0) must be positive; {where}: 0")
+    for col in ("P_pct", "XB_vol_pct"):
+        if 0 < df[col].max() <= 1 and col not in factors:
+            raise DataValidationError(f"{dataset}: column {TABLE_S1_SPECS[FILM_COLUMNS.index(col)].describe()} holds "
+                                      f"only values <= 1 (largest {df[col].max():g}): fractions, not percent; "
+                                      "multiply by 100 or write '(fraction)' in the header")
+    dup = df.duplicated(keep=False)
+    if dup.any():
+        rep.add("(all)", f"identical rows (every column equal) kept as given, at {label}s "
+                f"{[int(i) for i in df.index[dup][:8]]}: check for a copy-paste", int(dup.sum()))
     gap = (df["RD"] - df["DoT_um"] / df["thickness_um"]).abs() > 0.02 + 0.05 * df["RD"]
     rep.add("RD", "rows where RD differs from DoT/thickness by more than 5 % + 0.02 (kept, as given)", int(gap.sum()))
+    if len(df) < min_rows:
+        raise DataValidationError(f"{dataset}: {len(df)} film row(s); the analysis needs at least {min_rows} "
+                                  "(the paper reports 110)")
     if len(df) != 110:
         rep.add("(all)", f"row count {len(df)} (the paper reports 110)", len(df))
     rep.rows_out = len(df)
-    return df, rep
+    return df.reset_index(drop=True), rep
 
 
-def load_table_s1(path: str | Path) -> tuple[pd.DataFrame, CleaningReport]:
-    """Read the paper's Table S1 (XLSX, first sheet, or CSV) and validate it."""
+def _header_row(grid: pd.DataFrame, max_scan: int = 10) -> int | None:
+    """Index of the first row (of the first ``max_scan``) that holds every Table S1 header, or None."""
+    for i in range(min(max_scan, len(grid))):
+        values = [str(v) for v in grid.iloc[i].tolist() if pd.notna(v)]
+        if set(canonical_columns(values).values()) >= set(FILM_COLUMNS):
+            return i
+    return None
+
+
+def _with_header(grid: pd.DataFrame, row: int, first_line: int = 1) -> pd.DataFrame:
+    """Rows under ``row`` with that row as header, labelled by their line in the file."""
+    out = grid.iloc[row + 1:].copy()
+    out.columns = [str(v) if pd.notna(v) else f"(blank {j})" for j, v in enumerate(grid.iloc[row])]
+    out.index = pd.Index(range(first_line + row + 1, first_line + row + 1 + len(out)), name="line")
+    return out
+
+
+def load_table_s1(path: str | Path, sheet: str | int | None = None,
+                  min_rows: int = MIN_ROWS) -> tuple[pd.DataFrame, CleaningReport]:
+    """Read the paper's Table S1 (XLSX or CSV) and validate it.
+
+    Parameters
+    ----------
+    path : str or Path
+        An XLSX (or XLS) workbook, or a CSV with the same columns.
+    sheet : str or int, optional
+        The sheet to read (name or 0-based position). Default: the first sheet
+        whose first ten rows hold Table S1's headers; caption rows above the
+        header are skipped, and both are reported.
+    min_rows : int
+        Fewest films accepted (default :data:`MIN_ROWS`, what the analysis needs).
+
+    Raises
+    ------
+    DataValidationError
+        For a missing, empty or unreadable file, a missing sheet or column,
+        and every check of :func:`clean_table_s1`; the message names the file,
+        the sheet, the line, the column with its unit and allowed range.
+    """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{ENV_VAR} points at {path}, which does not exist")
-    raw = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_excel(path, sheet_name=0)
-    return clean_table_s1(raw, f"Chen 2021 Table S1 ({path.name})")
+    try:
+        check_input_file(path, f"Table S1 file (${ENV_VAR})")
+    except InputError as exc:
+        raise DataValidationError(str(exc)) from None
+    notes = []
+    if path.suffix.lower() in (".csv", ".txt"):
+        text, notes = read_text(path, "Table S1 CSV")
+        try:
+            sheets = {None: pd.read_csv(io.StringIO(text), header=None, dtype=str, skip_blank_lines=False)}
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise DataValidationError(f"{path}: not a readable CSV ({' '.join(str(exc).split())})") from None
+    else:
+        try:
+            book = pd.ExcelFile(path)
+        except Exception as exc:  # not a workbook: openpyxl/xlrd raise many types
+            raise DataValidationError(f"{path}: not a readable Excel workbook ({type(exc).__name__}); "
+                                      "give the SI's XLSX or a CSV") from None
+        names = book.sheet_names
+        if sheet is not None:
+            pick = names[sheet] if isinstance(sheet, int) and 0 <= sheet < len(names) else sheet
+            if pick not in names:
+                raise DataValidationError(f"{path}: no sheet {sheet!r}; the workbook has {names}")
+            names = [pick]
+        sheets = {n: pd.read_excel(book, sheet_name=n, header=None) for n in names}
+    for name, grid in sheets.items():
+        row = _header_row(grid)
+        if row is None:
+            continue
+        where = f"{path.name}" + (f", sheet {name!r}" if name is not None else "")
+        df, rep = clean_table_s1(_with_header(grid, row), f"Chen 2021 Table S1 ({where})", min_rows=min_rows)
+        if name is not None and name != next(iter(sheets)):
+            rep.add("(all)", f"read sheet {name!r}: the sheet(s) before it hold no Table S1 header", 0)
+        if row:
+            rep.add("(all)", f"{row} caption row(s) above the header skipped", row)
+        for n in notes:
+            rep.add("(file)", n, 0)
+        return df, rep
+    first = next(iter(sheets))
+    where = f"{path.name}" + (f", sheet {first!r}" if first is not None else "")
+    grid = sheets[first]
+    if grid.empty:
+        raise DataValidationError(f"Chen 2021 Table S1 ({where}): the sheet is empty")
+    # no row holds every header: report against the first row, which names what is missing
+    return clean_table_s1(_with_header(grid, 0), f"Chen 2021 Table S1 ({where})", min_rows=min_rows)
 
 
 # --------------------------------------------------------------------------
@@ -249,15 +393,21 @@ class FilmData:
 
 
 @lru_cache(maxsize=4)
-def _active(path: str, digest: str) -> FilmData:
+def _active(path: str, digest: str, sheet: str) -> FilmData:
     if not path:
         return FilmData(make_surrogate(), True, "surrogate generated by ssekit.chen2021.films.make_surrogate")
-    df, rep = load_table_s1(path)
-    return FilmData(df, False, f"Chen et al. 2021 Table S1, user-supplied ({Path(path).name}, sha256 {digest[:12]})", rep)
+    df, rep = load_table_s1(path, sheet or None)
+    where = Path(path).name + (f", sheet {sheet!r}" if sheet else "")
+    return FilmData(df, False, f"Chen et al. 2021 Table S1, user-supplied ({where}, sha256 {digest[:12]})", rep)
 
 
 def active_film_data() -> FilmData:
-    """The real Table S1 if ``$SSEKIT_CHEN_TABLE_S1`` names a file, else the surrogate."""
+    """The real Table S1 if ``$SSEKIT_CHEN_TABLE_S1`` names a file, else the surrogate.
+
+    ``$SSEKIT_CHEN_TABLE_S1_SHEET`` names the sheet to read (default: the
+    first with Table S1's headers).
+    """
     path = os.environ.get(ENV_VAR, "").strip()
-    digest = sha256(Path(path)) if path and Path(path).exists() else ""
-    return _active(path, digest)
+    sheet = os.environ.get(SHEET_ENV_VAR, "").strip()
+    digest = sha256(Path(path)) if path and Path(path).is_file() else ""
+    return _active(path, digest, sheet)

@@ -19,6 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import ChecksumError, DataValidationError
+from ..files import read_csv_file
 from .shipped import entry, path, verify
 
 __all__ = [
@@ -177,6 +178,11 @@ def _numeric(raw: pd.Series, column: str, dataset: str, ids: pd.Series | None = 
 # OBELiX training split
 # --------------------------------------------------------------------------
 
+#: Smallest lattice parameter accepted (angstrom). No crystal has a cell edge
+#: below ~2.5 A (the shortest in the shipped OBELiX data is 3.3 A); a value
+#: below 2 is a length in nm (or another unit slip) and is refused.
+LATTICE_MIN_A = 2.0
+
 OBELIX_SPECS = [
     ColumnSpec("ID", "str"),
     ColumnSpec("composition", "str"),
@@ -186,9 +192,9 @@ OBELIX_SPECS = [
     ColumnSpec("sigma_censored", "bool"),
     ColumnSpec("space_group", "str"),
     ColumnSpec("space_group_number", "int", "", 1, 230),
-    ColumnSpec("a_A", "float", "angstrom", 0.5, 200),
-    ColumnSpec("b_A", "float", "angstrom", 0.5, 200),
-    ColumnSpec("c_A", "float", "angstrom", 0.5, 200),
+    ColumnSpec("a_A", "float", "angstrom", LATTICE_MIN_A, 200),
+    ColumnSpec("b_A", "float", "angstrom", LATTICE_MIN_A, 200),
+    ColumnSpec("c_A", "float", "angstrom", LATTICE_MIN_A, 200),
     ColumnSpec("alpha_deg", "float", "degree", 1, 179),
     ColumnSpec("beta_deg", "float", "degree", 1, 179),
     ColumnSpec("gamma_deg", "float", "degree", 1, 179),
@@ -219,6 +225,18 @@ _OBELIX_RAW = {
 }
 
 
+def _refuse_other_units(raw: pd.DataFrame, dataset: str) -> None:
+    """A conductivity column in another unit than S/cm (S/m, mS/cm) is refused by name, never read as S/cm."""
+    import re
+
+    for col in raw.columns:
+        text = str(col).strip()
+        if text != "Ionic conductivity (S cm-1)" and re.match(r"(?i)ionic\s*conductivity", text):
+            raise DataValidationError(
+                f"{dataset}: column {text!r} is not in S/cm; this format needs 'Ionic conductivity (S cm-1)' in S/cm "
+                "(from S/m divide by 100, from mS/cm by 1000, and rename the column)")
+
+
 def clean_obelix(raw: pd.DataFrame, dataset: str = "obelix_train") -> tuple[pd.DataFrame, CleaningReport]:
     """Tidy and validate a table in the OBELiX CSV format.
 
@@ -226,6 +244,7 @@ def clean_obelix(raw: pd.DataFrame, dataset: str = "obelix_train") -> tuple[pd.D
     ``<1E-10`` (or ``<1E-8``). They are kept, with the bound as the value and
     ``sigma_censored = True``; the count is reported.
     """
+    _refuse_other_units(raw, dataset)
     _require_raw(raw, list(_OBELIX_RAW), dataset)
     rep = CleaningReport(dataset, rows_in=len(raw))
     ids = raw["ID"].astype("string")
@@ -404,6 +423,9 @@ def clean_liverpool(raw: pd.DataFrame, dataset: str = "liverpool_ionics") -> tup
             f"{dataset}: log_target disagrees with log10(target) by more than 0.0025 in "
             f"{int(mismatch.sum())} row(s), IDs {[int(i) for i in out.loc[mismatch, 'liion_id'].head(5)]}"
         )
+    dup = out["liion_id"].duplicated(keep=False)
+    rep.add("liion_id", f"rows whose ID occurs more than once, kept as given (IDs "
+            f"{sorted({int(i) for i in out.loc[dup, 'liion_id']})[:5]}); a join by ID must choose among them", int(dup.sum()))
     rep.add("log10_sigma", "differs from log10(sigma_S_per_cm) by 1e-6..0.0025 (3-figure rounding of target); log10_sigma kept as given",
             int((diff > 1e-6).sum()))
     rep.rows_out = len(out)
@@ -431,7 +453,10 @@ def load_with_report(name: str, file: Path | None = None, *, check_sha256: bool 
         Registry name (see :func:`registry`).
     file : Path, optional
         Read this file instead of the shipped one (e.g. a newer release in the
-        same format). Its checksum is then not compared with the registry.
+        same format). Its checksum is then not compared with the registry; it
+        is read as UTF-8 (a byte-order mark is dropped; a Latin-1 file is read
+        with a note in the report), and a missing, empty or header-only file
+        is refused with one line naming it.
     check_sha256 : bool
         Verify the shipped file's checksum first (default True).
     """
@@ -442,10 +467,15 @@ def load_with_report(name: str, file: Path | None = None, *, check_sha256: bool 
         if check_sha256:
             verify(name)
         file = path(name)
-    elif not Path(file).is_file():
-        raise DataValidationError(f"{file}: no such file (expected the {name} format)")
     read, clean = _READERS[name]
-    df, rep = clean(read(file), name)
+    if shipped:
+        df, rep = clean(read(file), name)
+    else:
+        raw, notes = read_csv_file(file, f"{name} file", header=None if name == "laskowski2023_si" else "infer",
+                                   dtype=str, keep_default_na=False)
+        df, rep = clean(raw, f"{name} ({Path(file).name})")
+        for n in notes:
+            rep.add("(file)", n, 0)
     expected = int(entry(name)["rows"])
     if shipped and len(df) != expected:
         raise DataValidationError(f"{name}: {len(df)} rows read, registry says {expected}")

@@ -19,9 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataValidationError, InputError
+from ..files import read_csv_file
 from .shipped import PACKAGE, path as registered_path, verify
 
 __all__ = ["Parameter", "ParameterSet", "load_parameters"]
@@ -44,6 +46,8 @@ class ParameterSet(dict[str, Parameter]):
     def __init__(self, name: str, params: dict[str, Parameter]):
         super().__init__(params)
         self.name = name
+        #: What was done to the values that the user should be told (unit conversions).
+        self.notes: list[str] = []
 
     def get_value(self, name: str, unit: str) -> float:
         """Value of ``name``, checking that it is stored in ``unit``.
@@ -87,7 +91,8 @@ def load_parameters(file: str | Path, name: str | None = None) -> ParameterSet:
     Raises
     ------
     DataValidationError
-        If the file is missing, lacks a column or has a non-numeric value.
+        If the file is missing, empty or unreadable, lacks a column, names a
+        parameter twice or has a blank name, or a value is not a finite number.
     """
     rel = str(file)
     if not Path(rel).is_absolute() and (PACKAGE / rel).is_file():
@@ -95,18 +100,38 @@ def load_parameters(file: str | Path, name: str | None = None) -> ParameterSet:
         path = registered_path(rel)
     else:
         path = Path(file)
-    if not path.is_file():
+    if not path.is_file() and not path.is_dir():
         raise DataValidationError(f"{path}: no such parameter file")
-    df = pd.read_csv(path, dtype={"name": str, "unit": str, "source": str, "note": str}, keep_default_na=False)
+    df, notes = read_csv_file(path, "parameter file", dtype=str, keep_default_na=False)
+    df.columns = [str(c).strip() for c in df.columns]
     missing = {"name", "value", "unit", "source"} - set(df.columns)
     if missing:
-        raise DataValidationError(f"parameter file {path} lacks column(s) {sorted(missing)}")
-    values = pd.to_numeric(df["value"], errors="coerce")
+        raise DataValidationError(f"parameter file {path} lacks column(s) {sorted(missing)} "
+                                  f"(needs name, value, unit, source; found {list(df.columns)})")
+    names = df["name"].str.strip()
+    if (names == "").any():
+        rows = [int(i) + 2 for i in df.index[names == ""]][:5]
+        raise DataValidationError(f"parameter file {path}: blank name on line(s) {rows}")
+    dup = names[names.duplicated(keep=False)]
+    if len(dup):
+        first = dup.iloc[0]
+        lines = [int(i) + 2 for i in dup.index[dup == first]]
+        raise DataValidationError(f"parameter file {path}: {first!r} is given {len(lines)} times (lines {lines}); "
+                                  f"{dup.nunique()} duplicated name(s) in all - keep one row per parameter")
+    values = pd.to_numeric(df["value"].str.strip().str.replace("\u2212", "-", regex=False), errors="coerce")
     if values.isna().any():
         bad = df.loc[values.isna(), "name"].tolist()
-        raise DataValidationError(f"parameter file {path}: non-numeric value for {bad}")
+        where = ", ".join(f"line {int(i) + 2}: {v!r}" for i, v in df.loc[values.isna(), "value"].head(5).items())
+        raise DataValidationError(f"parameter file {path}: non-numeric value for {bad} ({where}); "
+                                  "give a plain number in the file's unit column")
+    finite = np.isfinite(values.to_numpy(float))
+    if not finite.all():
+        bad = [f"{n} = {v}" for n, v in zip(df.loc[~finite, "name"], df.loc[~finite, "value"])]
+        raise DataValidationError(f"parameter file {path}: value must be a finite number for {bad}")
     params = {
-        r.name: Parameter(r.name, float(v), r.unit, r.source, getattr(r, "note", ""))
-        for r, v in zip(df.itertuples(index=False), values)
+        n: Parameter(n, float(v), str(r.unit).strip(), str(r.source).strip(), str(getattr(r, "note", "")).strip())
+        for n, r, v in zip(names, df.itertuples(index=False), values)
     }
-    return ParameterSet(name or path.stem, params)
+    out = ParameterSet(name or path.stem, params)
+    out.notes = [f"note: {path}: {n.removeprefix('note: ')}" for n in notes]
+    return out

@@ -73,18 +73,21 @@ Examples
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
 from ..chemistry import molar_mass
 from ..data.parameters import Parameter, ParameterSet, load_parameters
-from .constants import C_PER_MAH, FARADAY
 from ..errors import InputError
+from ..units import convert, normalise_unit
 from ..validation import check_range
+from .constants import C_PER_MAH, FARADAY
 
-__all__ = ["CONFIGS", "UM", "load_config", "validate", "lithium_um_per_mah_cm2", "lithium_g_per_mah",
-           "sulfur_discharge_volume_ratio", "stack", "threshold", "power", "max_separator_thickness"]
+__all__ = ["CONFIGS", "UM", "PARAMETER_RANGES", "INTEGER_FLAGS", "load_config", "validate", "lithium_um_per_mah_cm2",
+           "lithium_g_per_mah", "sulfur_discharge_volume_ratio", "stack", "threshold", "power", "max_separator_thickness"]
 
 CONFIGS = {
     "ncm811_li": "NCM811 | Li metal",
@@ -98,20 +101,144 @@ CONFIGS = {
 UM = 1e-4  # cm per um
 
 
-def load_config(name: str, overrides: dict[str, float] | None = None, path=None) -> ParameterSet:
-    """Shared materials plus one configuration, with optional overrides (same units as the files)."""
+#: Allowed range of each cell parameter, in the unit of the shipped files:
+#: ``name: (low, high, low_inclusive, high_inclusive)``. Integer flags are in
+#: :data:`INTEGER_FLAGS`. Bounds are physical: densities of real solids
+#: (0.1-25 g/cm3), foils and layers thicker than 0.1 um, specific capacities up
+#: to lithium metal's 3860 mAh/g, and a separator conductivity up to 0.05 S/cm,
+#: twice the highest room-temperature value in the OBELiX data (0.025 S/cm),
+#: so that a value in S/m (100 times too large) is caught.
+PARAMETER_RANGES = {
+    "se_sigma": (1e-10, 0.05, True, True),
+    "am_voltage": (0.0, 6.0, False, True),
+    "voltage_offset": (-5.0, 5.0, True, True),
+    "areal_capacity": (0.01, 100.0, True, True),
+    "np_ratio": (0.0, 100.0, True, True),
+    **{k: (0.1, 25.0, True, True) for k in ("se_density", "binder_density", "carbon_density", "al_density",
+                                             "cu_density", "bipolar_cc_density", "li_density", "am_density",
+                                             "an_density", "alloy_density")},
+    **{k: (0.1, 1000.0, True, True) for k in ("al_thickness", "cu_thickness", "bipolar_cc_thickness")},
+    **{k: (10.0, 4000.0, True, True) for k in ("li_capacity", "am_capacity", "an_capacity", "alloy_capacity")},
+    **{k: (0.0, 1.0, True, False) for k in ("se_porosity", "cat_porosity", "an_porosity", "se_binder_wt",
+                                             "packaging_mass_fraction_mono", "packaging_volume_fraction_mono",
+                                             "packaging_mass_fraction_bipolar", "packaging_volume_fraction_bipolar")},
+}
+#: Parameters that must be whole numbers, with their allowed values.
+INTEGER_FLAGS = {"bipolar": (0, 1), "anode": (0, 1, 2, 3), "volume_state": (0, 1, 2), "packaging": (0, 1),
+                 "am_conversion": (0, 1)}
+#: Parameters a configuration needs besides the shared ones, by anode type.
+_ANODE_NEEDS = {2: ("an_capacity", "an_density", "an_am_wt", "an_se_wt", "an_binder_wt", "an_carbon_wt", "an_porosity"),
+                3: ("alloy_capacity", "alloy_density")}
+_BASE_NEEDS = ("am_capacity", "am_voltage", "am_density", "areal_capacity", "cat_am_wt", "cat_se_wt", "cat_binder_wt",
+               "cat_carbon_wt", "cat_porosity", "anode", "np_ratio")
+
+
+@lru_cache(maxsize=1)
+def _shipped_units() -> dict[str, str]:
+    """Every parameter name the shipped files use, with its unit there."""
+    units: dict[str, str] = {}
+    for f in ["common", *CONFIGS]:
+        units.update({k: v.unit for k, v in load_parameters(f"data/cells/{f}.csv").items()})
+    return units
+
+
+def _in_unit(param: Parameter, origin: str, notes: list[str]) -> Parameter:
+    """``param`` in the unit the model uses: converted (with a note) or refused."""
+    units = _shipped_units()
+    if param.name not in units:
+        raise InputError(f"{origin}: unknown cell parameter {param.name!r}; known: {', '.join(sorted(units))}")
+    want = units[param.name]
+    if normalise_unit(param.unit) == normalise_unit(want):
+        return Parameter(param.name, param.value, want, param.source, param.note)
+    try:
+        value = convert(param.value, param.unit, want)
+    except InputError:
+        raise InputError(f"{origin}: {param.name} is given in {param.unit!r}, which cannot be converted to the "
+                         f"model's unit {want!r}; give it in {want}") from None
+    notes.append(f"note: {origin}: {param.name} = {param.value:g} {param.unit} converted to {value:g} {want}")
+    return Parameter(param.name, value, want, param.source, param.note)
+
+
+def _check_parameter(param: Parameter, origin: str = "") -> None:
+    """Refuse a non-finite, non-integer flag or out-of-range value, naming parameter, unit and range."""
+    where = f"{origin}: " if origin else ""
+    v = param.value
+    unit = param.unit if param.unit not in ("-", "") else "(dimensionless)"
+    if not np.isfinite(v):
+        raise InputError(f"{where}{param.name} = {v} {unit} is not a finite number")
+    if param.name in INTEGER_FLAGS:
+        allowed = INTEGER_FLAGS[param.name]
+        if v not in allowed:
+            raise InputError(f"{where}{param.name} = {v:g} is not allowed; it is an integer flag, one of "
+                             f"{', '.join(map(str, allowed))}")
+    elif param.name in PARAMETER_RANGES:
+        lo, hi, lo_in, hi_in = PARAMETER_RANGES[param.name]
+        try:
+            check_range(param.name, v, unit, lo, hi, low_inclusive=lo_in, high_inclusive=hi_in)
+        except InputError as exc:
+            raise InputError(f"{where}{exc}") from None
+    elif param.name.endswith("_wt"):
+        try:
+            check_range(param.name, v, "(weight fraction)", 0, 1)
+        except InputError as exc:
+            raise InputError(f"{where}{exc}") from None
+
+
+def load_config(name: str, overrides: dict[str, float | tuple[float, str]] | None = None, path=None) -> ParameterSet:
+    """Shared materials plus one configuration, with optional overrides, every parameter validated.
+
+    Parameters
+    ----------
+    name : str
+        A shipped configuration (see :data:`CONFIGS`), or the name for ``path``.
+    overrides : dict, optional
+        ``{name: value}`` in the unit of the shipped files, or
+        ``{name: (value, unit)}``: a unit listed in :mod:`ssekit.units` is
+        converted (and noted in the returned set's ``notes``), another refused.
+    path : str or Path, optional
+        A user's configuration file (name, value, unit, source). Its units are
+        converted or refused the same way; unknown names are refused.
+
+    Raises
+    ------
+    InputError
+        Naming the file or override, the parameter, its unit and allowed range.
+    """
     if path is None and name not in CONFIGS:
         raise InputError(f"unknown cell configuration {name!r}; shipped: {', '.join(CONFIGS)} (or give your own file)")
+    notes: list[str] = []
     common = load_parameters("data/cells/common.csv")
     cfg = load_parameters(path if path is not None else f"data/cells/{name}.csv", name)
+    if path is not None:
+        notes += cfg.notes
+        cfg = {k: _in_unit(v, f"parameter file {path}", notes) for k, v in cfg.items()}
     params = ParameterSet(name, {**common, **cfg})
     for key, value in (overrides or {}).items():
         if key not in params:
             raise InputError(f"unknown cell parameter {key!r}; known: {', '.join(sorted(params))}")
-        p = params[key]
-        params[key] = Parameter(key, float(value), p.unit, "user override", p.note)
+        value, unit = value if isinstance(value, tuple) else (value, params[key].unit)
+        params[key] = _in_unit(Parameter(key, float(value), unit, "user override", params[key].note),
+                               f"--set {key}", notes)
+    origin = {k: f"parameter file {path}" for k in cfg} if path is not None else {}
+    origin.update({k: f"--set {k}" for k in (overrides or {})})
+    _require(params, f"parameter file {path}" if path is not None else f"configuration {name}")
+    for key, p in params.items():
+        _check_parameter(p, origin.get(key, ""))
     validate(params)
+    params.notes = notes
     return params
+
+
+def _require(p: ParameterSet, origin: str) -> None:
+    needs = list(_BASE_NEEDS)
+    anode = p["anode"].value if "anode" in p else None
+    if anode in _ANODE_NEEDS:
+        needs += _ANODE_NEEDS[anode]
+    missing = [k for k in needs if k not in p]
+    if missing:
+        units = _shipped_units()
+        listed = ", ".join(f"{k} ({units.get(k, '-')})" for k in missing)
+        raise InputError(f"{origin} lacks {listed}")
 
 
 def _fractions(p: ParameterSet, prefix: str) -> None:
@@ -124,10 +251,14 @@ def _fractions(p: ParameterSet, prefix: str) -> None:
 
 
 def validate(p: ParameterSet) -> None:
-    """Refuse impossible designs with a message naming the parameter, unit and range."""
-    for k in ("cat_porosity", "se_porosity", "an_porosity"):
-        if k in p:
-            check_range(k, p[k].value, "(volume fraction)", 0, 1, high_inclusive=False)
+    """Refuse impossible designs with a message naming the parameter, unit and range.
+
+    Every parameter is checked on its own (finite, in :data:`PARAMETER_RANGES`,
+    integer flags in :data:`INTEGER_FLAGS`), then the design as a whole
+    (weight fractions sum to one, an anode-free cell has no lithium excess).
+    """
+    for param in p.values():
+        _check_parameter(param)
     for k in ("packaging_mass_fraction_mono", "packaging_volume_fraction_mono",
               "packaging_mass_fraction_bipolar", "packaging_volume_fraction_bipolar"):
         check_range(k, p[k].value, "(fraction)", 0, 1, high_inclusive=False)
@@ -137,8 +268,6 @@ def validate(p: ParameterSet) -> None:
     for k in ("am_capacity", "am_voltage", "am_density", "areal_capacity", "se_density", "se_sigma", "li_density",
               "electrode_width", "electrode_length", "n_layers", "laminate_density", "bruggeman_exponent"):
         check_range(k, p[k].value, p[k].unit, 0, np.inf, low_inclusive=False)
-    check_range("np_ratio", p["np_ratio"].value, "(dimensionless)", 0, 100)
-    check_range("se_binder_wt", p["se_binder_wt"].value, "(weight fraction)", 0, 1, high_inclusive=False)
     _fractions(p, "cat_")
     for k in ("laminate_thickness", "seal_width", "tab_width", "tab_length", "tab_thickness"):
         check_range(k, p[k].value, p[k].unit, 0, np.inf)
@@ -146,8 +275,6 @@ def validate(p: ParameterSet) -> None:
         check_range("am_capacity", p["am_capacity"].value, "mAh/g", 0, _sulfur_capacity())
     if int(p["anode"].value) == 2:
         _fractions(p, "an_")
-    if int(p["anode"].value) not in (0, 1, 2, 3):
-        raise InputError("anode must be 0 (anode-free), 1 (lithium metal), 2 (graphite composite) or 3 (Li-In alloy)")
     if int(p["anode"].value) == 0 and p["np_ratio"].value != 0:
         raise InputError("an anode-free cell has np_ratio = 0")
 
