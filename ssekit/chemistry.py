@@ -11,6 +11,10 @@ Examples
 (('Li', 0.375), ('P', 0.125), ('S', 0.5))
 >>> same_composition("Li6PS5Cl", "Li12P2S10Cl2")
 True
+>>> element_amounts("Li0.6[Li0.2Sn0.8S2]")
+(('Li', 0.8), ('S', 2.0), ('Sn', 0.8))
+>>> crystal_system(225)
+'cubic'
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["cell_volume", "element_fractions", "same_composition"]
+__all__ = ["cell_volume", "element_amounts", "element_fractions", "same_composition", "crystal_system",
+           "CRYSTAL_SYSTEMS"]
 
 # --------------------------------------------------------------------------
 
@@ -43,25 +48,103 @@ def cell_volume(a, b, c, alpha, beta, gamma):
     return out if np.ndim(out) else float(out)
 
 
-@lru_cache(maxsize=8192)
-def element_fractions(formula: str) -> tuple[tuple[str, float], ...] | None:
-    """Normalised composition: ((element, atom fraction), ...) sorted, or None if unparseable."""
+@lru_cache(maxsize=16384)
+def element_amounts(formula: str) -> tuple[tuple[str, float], ...] | None:
+    """Atoms of each element in a formula: ((element, amount), ...) sorted by symbol, or None if unparseable.
+
+    Square and curly brackets are read as parentheses (``Li0.6[Li0.2Sn0.8S2]``);
+    isotopes count as their element (D as H). Text that is not a formula
+    (``0.7Li2S-0.3P2S5``, blanks, non-strings) gives None, never a guess.
+
+    Parameters
+    ----------
+    formula : str
+        A chemical formula, fractional amounts and groups allowed.
+
+    Returns
+    -------
+    tuple of (str, float) or None
+        Amounts as written (not normalised), rounded to 1e-6.
+    """
     import periodictable
 
     if not isinstance(formula, str) or not formula.strip():
         return None
+    text = formula.strip().replace(" ", "").translate(str.maketrans("[]{}", "()()"))
     try:
-        atoms = periodictable.formula(formula.strip().replace(" ", "")).atoms
+        atoms = periodictable.formula(text).atoms
     except Exception:  # periodictable raises pyparsing and value errors for bad text
         return None
-    total = float(sum(atoms.values()))
-    if total <= 0:
+    out: dict[str, float] = {}
+    for el, n in atoms.items():
+        sym = str(getattr(el, "element", el).symbol)
+        out[sym] = out.get(sym, 0.0) + float(n)
+    if not out or sum(out.values()) <= 0 or any(v < 0 for v in out.values()):
         return None
-    return tuple(sorted((str(el), round(float(n) / total, 6)) for el, n in atoms.items()))
+    return tuple(sorted((el, round(n, 6)) for el, n in out.items() if n > 0))
+
+
+@lru_cache(maxsize=16384)
+def element_fractions(formula: str) -> tuple[tuple[str, float], ...] | None:
+    """Normalised composition: ((element, atom fraction), ...) sorted, or None if unparseable.
+
+    Parameters
+    ----------
+    formula : str
+        A chemical formula (see :func:`element_amounts`).
+
+    Returns
+    -------
+    tuple of (str, float) or None
+        Atom fractions rounded to 1e-6.
+    """
+    amounts = element_amounts(formula)
+    if amounts is None:
+        return None
+    total = float(sum(n for _, n in amounts))
+    return tuple((el, round(n / total, 6)) for el, n in amounts)
+
+
+CRYSTAL_SYSTEMS = ("triclinic", "monoclinic", "orthorhombic", "tetragonal", "trigonal", "hexagonal", "cubic")
+
+
+def crystal_system(space_group_number: int) -> str | None:
+    """The crystal system of a space group number (1-230), or None outside that range.
+
+    Parameters
+    ----------
+    space_group_number : int
+        International Tables number.
+
+    Returns
+    -------
+    str or None
+        One of :data:`CRYSTAL_SYSTEMS`.
+    """
+    try:
+        n = int(space_group_number)
+    except (TypeError, ValueError):
+        return None
+    for upper, name in zip((2, 15, 74, 142, 167, 194, 230), CRYSTAL_SYSTEMS):
+        if 1 <= n <= upper:
+            return name
+    return None
 
 
 def same_composition(f1: str, f2: str, tol: float = 2e-3) -> bool:
-    """True when two formulas have the same elements with atom fractions within ``tol``."""
+    """True when two formulas have the same elements with atom fractions within ``tol``.
+
+    Parameters
+    ----------
+    f1, f2 : str
+        Chemical formulas.
+    tol : float
+        Largest allowed difference of any atom fraction.
+
+    Returns
+    -------
+    bool
+    """
     a, b = element_fractions(f1), element_fractions(f2)
     if a is None or b is None or [e for e, _ in a] != [e for e, _ in b]:
         return False

@@ -5,7 +5,7 @@ Subcommands
 claims   print the claims scorecard (fresh computation, or a built claims.json)
 data     list the data registry and verify every checksum
 films    classify slurry recipes with the Chen et al. 2021 film-quality model
-conductivity  predict or train the ionic-conductivity model (Mishra et al. 2023 features)
+conductivity  predict or train the ionic-conductivity predictor (any parsable composition, with intervals)
 cell     energy density and separator thickness thresholds (Kim et al. 2025)
 """
 
@@ -124,44 +124,57 @@ def _cmd_films_classify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _input_features(path: str, command: str):
-    """Features for an OBELiX-format CSV, or None after printing why not (exit status 2)."""
+def _read_rows(path: str):
+    """Cleaned OBELiX-format rows of a CSV file (blank lattice or conductivity allowed)."""
     from .errors import InputError
-    from .mishra2023 import features
+    from .ml import conductivity
 
     if not Path(path).is_file():
         raise InputError(f"{path}: no such file")
-    return features.features_for_input(pd.read_csv(path, dtype=str, keep_default_na=False))
+    return conductivity.rows_from_csv_frame(pd.read_csv(path, dtype=str, keep_default_na=False), path)
+
+
+def _write_atomically(df: pd.DataFrame, out: str) -> None:
+    import os
+    import tempfile
+
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            df.to_csv(fh, index=False)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
     import joblib
 
-    from .mishra2023 import analysis as mishra2023
-    from .mishra2023 import features as conductivity
+    from .errors import InputError
+    from .ml import conductivity
 
-    feats, refused = _input_features(args.input, "predict")
+    rows = _read_rows(args.input)
     if args.model_file:
-        bundle = joblib.load(args.model_file)
-        name, model = bundle["name"], bundle["model"]
-        source = f"{args.model_file} (trained on {bundle['rows']} rows)"
+        try:
+            bundle = joblib.load(args.model_file)
+        except Exception as exc:  # not a joblib file, truncated, ...
+            raise InputError(f"{args.model_file}: not a model saved by 'ssekit conductivity train' ({exc})") from None
+        if not isinstance(bundle, dict) or not isinstance(bundle.get("model"), conductivity.ConductivityModel):
+            raise InputError(f"{args.model_file}: not a model saved by 'ssekit conductivity train'")
+        model, source = bundle["model"], f"{args.model_file} ({bundle['rows']} training rows)"
     else:
-        name, model = mishra2023.predictor()
-        source = f"the shipped OBELiX + Laskowski data ({len(mishra2023.table())} rows)"
-    print(f"model: {name} trained on {source}", file=sys.stderr)
+        model = conductivity.shipped_model()
+        source = f"the shipped OBELiX training split ({model.n_rows_} rows)"
+    print(f"model: three-head extra-trees predictor trained on {source}; "
+          f"{round(100 * model.level)} % conformal intervals", file=sys.stderr)
+    out, refused = conductivity.predict_rows(model, rows)
     for _, r in refused.iterrows():
         print(f"refused row ID={r['ID']}: {r['reason']}", file=sys.stderr)
-    out = feats[["ID", "composition"]].copy()
-    if len(feats):
-        iv = model.predict_interval(feats[conductivity.FEATURES])
-        out["log10_sigma_pred"] = iv["pred"].round(4).to_numpy()
-        out["log10_sigma_sd"] = iv["sd"].round(4).to_numpy()
-        out["log10_sigma_lo90"] = iv["lo90"].round(4).to_numpy()
-        out["log10_sigma_hi90"] = iv["hi90"].round(4).to_numpy()
-        out["T_C"] = feats["T_C"].to_numpy()
-        out["T_assumed"] = feats["T_assumed"].to_numpy()
+    out = out.round(4)
     if args.out:
-        out.to_csv(args.out, index=False)
+        _write_atomically(out, args.out)
         print(f"wrote {len(out)} predictions to {args.out}; {len(refused)} row(s) refused", file=sys.stderr)
     else:
         print(out.to_string(index=False))
@@ -169,23 +182,34 @@ def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
 
 
 def _cmd_conductivity_train(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
     import joblib
-    import numpy as np
 
-    from .mishra2023 import analysis as mishra2023
-    from .mishra2023 import features as conductivity
+    from . import __version__
+    from .errors import InputError
+    from .ml import conductivity
 
-    feats, refused = _input_features(args.table, "train")
-    n_censored = int(feats["sigma_censored"].sum())
-    feats = feats[~feats["sigma_censored"]].copy()
-    feats["log10_sigma"] = np.log10(feats["sigma_S_per_cm"])
-    if len(feats) < 20:
-        print(f"ssekit conductivity train: only {len(feats)} usable rows (need at least 20)", file=sys.stderr)
-        return 2
-    name, model = mishra2023.predictor(feats, args.model)
-    joblib.dump({"name": name, "model": model, "rows": len(feats), "features": conductivity.FEATURES}, args.out)
-    print(f"trained {name} on {len(feats)} rows ({len(refused)} without activation energy, "
-          f"{n_censored} with a censored conductivity left out); saved to {args.out}")
+    rows = _read_rows(args.table)
+    n_labelled = int(rows["sigma_S_per_cm"].notna().sum())
+    if n_labelled < 20:
+        raise InputError(f"{args.table}: only {n_labelled} rows with a conductivity (need at least 20)")
+    model = conductivity.train(rows)
+    target = Path(args.out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
+    os.close(fd)
+    try:
+        joblib.dump({"model": model, "rows": model.n_rows_, "ssekit_version": __version__}, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    n_cens = int(rows["sigma_censored"].sum())
+    print(f"trained the three-head predictor on {model.n_rows_} rows ({n_cens} with a conductivity given only as a "
+          f"bound, stored as 1e-15 S/cm; {len(rows) - n_labelled} without a conductivity left out); heads: "
+          + ", ".join(f"{h} {n} rows, 90 % half-width {model.halfwidth_[h]:.2f}" for h, n in model.n_train_.items())
+          + f"; saved to {args.out}")
     return 0
 
 
@@ -291,31 +315,33 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--out", metavar="FILE", help="write the predictions as CSV instead of printing them")
     fc.set_defaults(func=_cmd_films_classify)
 
-    c2 = sub.add_parser("conductivity", help="ionic-conductivity model (Mishra et al. 2023 features, open data)",
-                        description="Predict log10 ionic conductivity from activation energy, temperature and lattice "
-                        "parameters, with a model trained on the shipped OBELiX + Laskowski data.")
+    c2 = sub.add_parser("conductivity", help="room-temperature ionic-conductivity predictor (any composition)",
+                        description="Predict log10 ionic conductivity from composition descriptors, the unit cell when "
+                        "given, and the activation energy when the shipped Laskowski table has one; trained on the "
+                        "shipped OBELiX training split.")
     csub = c2.add_subparsers(dest="conductivity_command", required=True, metavar="SUBCOMMAND")
     cp = csub.add_parser(
         "predict", help="predict conductivity for rows in the OBELiX CSV format",
-        description="Read rows in the OBELiX CSV format (the columns of obelix_train.csv), build the features the "
-        "way the book does (Ea joined from the shipped Laskowski 2023 table by reference number and composition; T "
-        "from the Liverpool set via 'Liion ID', else 25 degC), and write ID, log10_sigma_pred, log10_sigma_sd "
-        "(bootstrap spread), log10_sigma_lo90/hi90 (conformal 90 %% interval). Rows without the needed features are "
-        "reported, never guessed; every row is predicted by the model, even if the shipped data contain it.",
+        description="Read rows in the OBELiX CSV format (the columns of obelix_train.csv; lattice, Z and conductivity "
+        "may be blank) and write ID, log10_sigma_pred, log10_sigma_lo90/hi90 (split-conformal 90 %% interval, "
+        "calibrated by chemical-system-grouped CV) and the head used: 'composition' (formula only), "
+        "'composition+cell' (plus lattice, space group, Z) or 'composition+cell+Ea' (plus the activation energy "
+        "joined from the shipped Laskowski table by reference number and composition; Ea_eV is printed). A row's own "
+        "conductivity is never read. Only rows with no parsable composition are refused, with the reason.",
     )
     cp.add_argument("input", help="CSV in the OBELiX format")
-    cp.add_argument("--out", metavar="FILE", help="write the predictions as CSV")
+    cp.add_argument("--out", metavar="FILE", help="write the predictions as CSV (atomically)")
     cp.add_argument("--model-file", metavar="FILE", help="a model saved by 'ssekit conductivity train'")
     cp.set_defaults(func=_cmd_conductivity_predict)
     ct = csub.add_parser(
-        "train", help="refit the model on your own table",
-        description="Refit the conductivity model on a table in the OBELiX CSV format (your own measurements; Ea "
-        "is joined from the shipped Laskowski table) and save it for 'ssekit conductivity predict --model-file'.",
+        "train", help="refit the predictor on your own table",
+        description="Refit the predictor (same pipeline as the shipped one: descriptors, three heads, conformal "
+        "calibration by chemical-system-grouped CV) on a table in the OBELiX CSV format with conductivities, and save "
+        "it for 'ssekit conductivity predict --model-file'. '<x' conductivities are stored as 1e-15 S/cm (the OBELiX "
+        "convention).",
     )
     ct.add_argument("table", help="CSV in the OBELiX format, with conductivities")
     ct.add_argument("--out", required=True, metavar="FILE", help="where to save the model (joblib)")
-    ct.add_argument("--model", choices=["RFR", "SVR (RBF)", "SVR (poly)", "GBR", "ANN", "DT", "LR", "XGB", "VR"],
-                    help="model to fit (default: the best on the shipped data)")
     ct.set_defaults(func=_cmd_conductivity_train)
 
     ce = sub.add_parser("cell", help="cell energy density and separator resistance (Kim et al. 2025)",
