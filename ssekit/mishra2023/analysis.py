@@ -257,7 +257,7 @@ def predictor_cv_table() -> pd.DataFrame:
 
 
 def predictor_coverage() -> pd.DataFrame:
-    """Coverage and width of the 90 % conformal intervals under chemical-system-grouped CV."""
+    """Coverage and median width of the 90 % conformal intervals (constant and normalised) under chemical-system-grouped CV."""
     from ..ml import conductivity as general
 
     return general.interval_coverage(predictor_cv()["chemical system"], 0.9)

@@ -16,10 +16,11 @@ Three heads, each an extremely randomised trees regressor on log10 σ:
     and Ea/kT. Trained on the rows that have one.
 
 Each row is predicted by the richest head its inputs allow. Intervals are
-split-conformal in the cross-validation sense: each head's half-width is the
-conformal quantile of its out-of-fold absolute errors under 5-fold CV
-grouped by chemical system, so that a head that knows less (composition
-only) gets a wider interval.
+normalised split-conformal, calibrated on each head's out-of-fold errors
+under 5-fold CV grouped by chemical system: the half-width is a conformal
+multiple of the spread of the head's trees at the row (plus the median
+spread), so that a head that knows less (composition only), or a row unlike
+the training data, gets a wider interval.
 
 Labels: only the training rows' own conductivities, in log10 S/cm; a
 conductivity given only as a bound (``<1E-10``) is stored as 1e-15, the
@@ -47,7 +48,7 @@ from .composition import composition_descriptors, descriptor_names, element_frac
 
 __all__ = ["CENSORED_LOG10", "HEADS", "LATTICE", "SCHEMES", "chemical_system", "conductivity_features",
            "target_log10", "ConductivityModel", "ObelixRF", "LatticeRF", "cv_splits", "cross_validate",
-           "cv_table", "conformal_quantile", "interval_coverage", "with_threads", "rows_from_csv_frame", "train",
+           "cv_table", "conformal_quantile", "normalised_conformal", "interval_coverage", "with_threads", "rows_from_csv_frame", "train",
            "shipped_model", "predict_rows"]
 
 #: log10 σ given to conductivities reported only as an upper bound (OBELiX: '<1E-10' stored as 1e-15).
@@ -227,6 +228,13 @@ def _trees(seed: int, n_estimators: int = 100, max_features: float = 1.0, min_sa
 class ConductivityModel:
     """The three-head predictor (see the module docstring).
 
+    Intervals are normalised split-conformal: a row's half-width is
+    ``q * (s(x) + beta)``, where ``s(x)`` is the spread (standard deviation)
+    of the head's trees at that row, ``beta`` the median out-of-fold spread,
+    and ``q`` the conformal quantile of ``|error| / (s + beta)`` over the
+    out-of-fold rows of chemical-system-grouped CV. Rows unlike the training
+    data, where the trees disagree, get wider intervals.
+
     Parameters
     ----------
     seed : int
@@ -245,7 +253,8 @@ class ConductivityModel:
     n_estimators: int = 100
     heads_: dict = field(default_factory=dict)
     columns_: dict = field(default_factory=dict)
-    halfwidth_: dict = field(default_factory=dict)
+    scale_: dict = field(default_factory=dict)
+    beta_: dict = field(default_factory=dict)
     n_train_: dict = field(default_factory=dict)
 
     def _columns(self, F: pd.DataFrame) -> dict[str, list[str]]:
@@ -268,7 +277,7 @@ class ConductivityModel:
         y : array-like
             Their log10 σ (:func:`target_log10`).
         calibrate : bool
-            Compute the conformal half-widths (5 more fits per head); off
+            Compute the conformal scale factors (5 more fits per head); off
             inside an outer cross-validation, which measures them itself.
 
         Returns
@@ -283,7 +292,7 @@ class ConductivityModel:
             raise InputError(f"conductivity model: {int(F['has_composition'].sum())} rows with a parsable "
                              "composition; at least 20 are needed")
         self.columns_ = self._columns(F)
-        self.heads_, self.n_train_, self.halfwidth_ = {}, {}, {}
+        self.heads_, self.n_train_, self.scale_, self.beta_ = {}, {}, {}, {}
         for head in HEADS:
             m = self._rows_for(F, head)
             if m.sum() < 20:
@@ -293,14 +302,15 @@ class ConductivityModel:
                 self.heads_[head] = _trees(self.seed, self.n_estimators).fit(X, y[m])
             self.n_train_[head] = int(m.sum())
         if calibrate:
-            oof = self.out_of_fold(F, y)
+            pred, spread = self.out_of_fold(F, y)
             for head in self.heads_:
-                r = np.abs(oof[head] - y)
-                self.halfwidth_[head] = conformal_quantile(r[np.isfinite(r)], self.level)
+                ok = pred[head].notna().to_numpy()
+                self.beta_[head], self.scale_[head] = normalised_conformal(
+                    np.abs(pred[head].to_numpy()[ok] - y[ok]), spread[head].to_numpy()[ok], self.level)
         return self
 
-    def out_of_fold(self, F: pd.DataFrame, y, splits=None) -> pd.DataFrame:
-        """Out-of-fold predictions of every head (NaN where a row lacks the head's inputs).
+    def out_of_fold(self, F: pd.DataFrame, y, splits=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Out-of-fold predictions and tree spreads of every head (NaN where a row lacks the head's inputs).
 
         Parameters
         ----------
@@ -313,37 +323,46 @@ class ConductivityModel:
 
         Returns
         -------
-        pandas.DataFrame
-            One column per head.
+        (pandas.DataFrame, pandas.DataFrame)
+            Predictions and spreads, one column per head.
         """
         y = np.asarray(y, float)
         splits = cv_splits(F, "chemical system", seed=self.seed) if splits is None else splits
-        out = pd.DataFrame(np.nan, index=F.index, columns=list(HEADS))
+        pred = pd.DataFrame(np.nan, index=F.index, columns=list(HEADS))
+        spread = pred.copy()
         for tr, te in splits:
             inner = ConductivityModel(self.seed, self.level, self.n_estimators).fit(F.iloc[tr], y[tr], calibrate=False)
-            p = inner.predict_heads(F.iloc[te])
-            out.iloc[te] = p.to_numpy()
-        return out
+            p, s = inner.predict_heads(F.iloc[te], spread=True)
+            pred.iloc[te], spread.iloc[te] = p.to_numpy(), s.to_numpy()
+        return pred, spread
 
-    def predict_heads(self, F: pd.DataFrame) -> pd.DataFrame:
+    def predict_heads(self, F: pd.DataFrame, spread: bool = False):
         """Each head's prediction for each row (NaN where the row lacks the head's inputs).
 
         Parameters
         ----------
         F : pandas.DataFrame
             :func:`conductivity_features` of the rows.
+        spread : bool
+            Also return the standard deviation over each head's trees.
 
         Returns
         -------
-        pandas.DataFrame
+        pandas.DataFrame or (pandas.DataFrame, pandas.DataFrame)
             One column per head, indexed like ``F``.
         """
         out = pd.DataFrame(np.nan, index=F.index, columns=list(HEADS))
+        sd = out.copy()
         for head, model in self.heads_.items():
             m = self._rows_for(F, head)
             if m.any():
-                out.loc[m, head] = model.predict(F.loc[m, self.columns_[head]].to_numpy(float))
-        return out
+                X = F.loc[m, self.columns_[head]].to_numpy(float)
+                if spread:
+                    trees = np.stack([t.predict(X) for t in model.estimators_])
+                    out.loc[m, head], sd.loc[m, head] = trees.mean(axis=0), trees.std(axis=0)
+                else:
+                    out.loc[m, head] = model.predict(X)
+        return (out, sd) if spread else out
 
     def predict(self, F: pd.DataFrame) -> pd.DataFrame:
         """log10 σ with its interval, from the richest head each row allows.
@@ -357,23 +376,56 @@ class ConductivityModel:
         -------
         pandas.DataFrame
             Columns ``ID``, ``log10_sigma_pred``, ``log10_sigma_lo``,
-            ``log10_sigma_hi`` (the ``level`` interval), ``head``, and
-            ``refusal`` (non-empty only for rows without a usable
-            composition, whose prediction is NaN).
+            ``log10_sigma_hi`` (the ``level`` interval; NaN if the model was
+            fitted without calibration), ``head``, and ``refusal`` (non-empty
+            only for rows without a usable composition, whose prediction is
+            NaN).
         """
         if not self.heads_:
             raise InputError("conductivity model: not fitted")
-        ph = self.predict_heads(F)
+        ph, sd = self.predict_heads(F, spread=True)
         head = pd.Series("", index=F.index, dtype=object)
         pred = pd.Series(np.nan, index=F.index)
+        hw = pd.Series(np.nan, index=F.index)
         for h in HEADS:
             if h in self.heads_:
                 m = ph[h].notna()
                 pred[m], head[m] = ph.loc[m, h], h
-        hw = head.map(self.halfwidth_).astype(float)
+                if h in self.scale_:
+                    hw[m] = self.scale_[h] * (sd.loc[m, h] + self.beta_[h])
         return pd.DataFrame({"ID": F["ID"].to_numpy(), "log10_sigma_pred": pred.to_numpy(),
                              "log10_sigma_lo": (pred - hw).to_numpy(), "log10_sigma_hi": (pred + hw).to_numpy(),
                              "head": head.to_numpy(), "refusal": F["refusal"].to_numpy()})
+
+
+def normalised_conformal(abs_residuals, spreads, level: float = 0.9) -> tuple[float, float]:
+    """``(beta, q)`` of a normalised split-conformal interval ``pred ± q (spread + beta)``.
+
+    Parameters
+    ----------
+    abs_residuals : array-like
+        Out-of-sample absolute errors.
+    spreads : array-like
+        The model's spread (e.g. standard deviation over trees) at the same rows.
+    level : float
+        Nominal coverage.
+
+    Returns
+    -------
+    beta : float
+        The median spread (keeps the width positive where the trees agree).
+    q : float
+        Conformal quantile of ``|error| / (spread + beta)``.
+
+    Examples
+    --------
+    >>> normalised_conformal([1.0, 2.0, 3.0], [1.0, 1.0, 1.0], 0.5)
+    (1.0, 1.0)
+    """
+    r, s = np.asarray(abs_residuals, float), np.asarray(spreads, float)
+    beta = float(np.median(s)) if len(s) else 0.0
+    beta = beta if beta > 0 else 1e-6
+    return beta, conformal_quantile(r / (s + beta), level)
 
 
 class _Baseline:
@@ -480,7 +532,17 @@ def cv_splits(F: pd.DataFrame, scheme: str, n_splits: int = 5, seed: int = 0) ->
     return list(GroupKFold(n_splits, shuffle=True, random_state=seed).split(idx, groups=groups))
 
 
-def cross_validate(F: pd.DataFrame, y, scheme: str, seed: int = 0, n_estimators: int = 100) -> pd.DataFrame:
+def _cv_fold(Ftr, ytr, Fte, seed, n_estimators):
+    with with_threads(1):
+        m = ConductivityModel(seed, n_estimators=n_estimators).fit(Ftr, ytr, calibrate=False)
+        ph, sd = m.predict_heads(Fte, spread=True)
+        p = m.predict(Fte)["log10_sigma_pred"].to_numpy()
+        base = np.column_stack([b.fit(Ftr, ytr).predict(Fte) for b in (_Mean(), LatticeRF(seed), ObelixRF(seed))])
+    return ph.to_numpy(), sd.to_numpy(), p, base
+
+
+def cross_validate(F: pd.DataFrame, y, scheme: str, seed: int = 0, n_estimators: int = 100, n_jobs: int = 1
+                   ) -> pd.DataFrame:
     """Out-of-fold predictions of the predictor's heads and of the baselines under one CV scheme.
 
     Parameters
@@ -495,31 +557,35 @@ def cross_validate(F: pd.DataFrame, y, scheme: str, seed: int = 0, n_estimators:
         Seed of the splits and the models.
     n_estimators : int
         Trees per head of the predictor.
+    n_jobs : int
+        Folds fitted in parallel (joblib processes, one BLAS/OpenMP thread
+        each); results do not depend on it.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``y``, ``fold``, one per head, ``ssekit predictor`` (richest
-        head per row), and one per baseline.
+        head per row), one per baseline, and ``spread <head>`` (standard
+        deviation over the head's trees).
     """
     y = np.asarray(y, float)
     splits = cv_splits(F, scheme, seed=seed)
     cols = list(HEADS) + ["ssekit predictor", "mean baseline", LatticeRF.name, ObelixRF.name]
     out = pd.DataFrame(np.nan, index=F.index, columns=cols)
+    spread = pd.DataFrame(np.nan, index=F.index, columns=[f"spread {h}" for h in HEADS])
     fold = np.full(len(F), -1)
-    with with_threads(1):
-        for k, (tr, te) in enumerate(splits):
-            fold[te] = k
-            Ftr, Fte = F.iloc[tr], F.iloc[te]
-            m = ConductivityModel(seed, n_estimators=n_estimators).fit(Ftr, y[tr], calibrate=False)
-            ph = m.predict_heads(Fte)
-            out.iloc[te, :len(HEADS)] = ph.to_numpy()
-            out.iloc[te, len(HEADS)] = m.predict(Fte)["log10_sigma_pred"].to_numpy()
-            for j, base in enumerate((_Mean(), LatticeRF(seed), ObelixRF(seed))):
-                out.iloc[te, len(HEADS) + 1 + j] = base.fit(Ftr, y[tr]).predict(Fte)
+    from joblib import Parallel, delayed
+
+    jobs = [delayed(_cv_fold)(F.iloc[tr], y[tr], F.iloc[te], seed, n_estimators) for tr, te in splits]
+    for k, ((tr, te), (ph, sd, p, base)) in enumerate(zip(splits, Parallel(n_jobs=n_jobs)(jobs))):
+        fold[te] = k
+        out.iloc[te, :len(HEADS)] = ph
+        spread.iloc[te] = sd
+        out.iloc[te, len(HEADS)] = p
+        out.iloc[te, len(HEADS) + 1:] = base
     out.insert(0, "fold", fold)
     out.insert(0, "y", y)
-    return out
+    return pd.concat([out, spread], axis=1)
 
 
 def cv_table(oof: dict[str, pd.DataFrame], censored=None) -> pd.DataFrame:
@@ -539,7 +605,7 @@ def cv_table(oof: dict[str, pd.DataFrame], censored=None) -> pd.DataFrame:
     """
     rows = []
     for scheme, df in oof.items():
-        for model in df.columns.drop(["y", "fold"]):
+        for model in [c for c in df.columns if c not in ("y", "fold") and not c.startswith("spread ")]:
             m = df[model].notna().to_numpy()
             y, p = df["y"].to_numpy()[m], df[model].to_numpy()[m]
             rows.append((model, int(m.sum()), scheme, "MAE", mean_absolute_error(y, p)))
@@ -552,11 +618,14 @@ def cv_table(oof: dict[str, pd.DataFrame], censored=None) -> pd.DataFrame:
     return t.pivot_table(index=["model", "rows"], columns=["metric", "scheme"], values="value", sort=False)
 
 
-def interval_coverage(oof: pd.DataFrame, level: float = 0.9, column: str = "ssekit predictor") -> pd.DataFrame:
-    """Cross-conformal coverage: each fold judged with half-widths calibrated on the other folds' residuals.
+def interval_coverage(oof: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
+    """Cross-conformal coverage: each fold judged with an interval calibrated on the other folds' residuals.
 
-    Half-widths are per head (the head that predicted each row), as in
-    :meth:`ConductivityModel.predict`.
+    Two intervals per head (the head that answers each row, as in
+    :meth:`ConductivityModel.predict`): constant width (plain split
+    conformal) and normalised by the trees' spread (what the model uses).
+    The composition head is also judged on every row, as for rows given
+    without a lattice.
 
     Parameters
     ----------
@@ -564,42 +633,37 @@ def interval_coverage(oof: pd.DataFrame, level: float = 0.9, column: str = "ssek
         Output of :func:`cross_validate`.
     level : float
         Nominal coverage.
-    column : str
-        Prediction column whose errors are judged (the others of a head
-        calibrate it).
 
     Returns
     -------
     pandas.DataFrame
-        Per head: rows, coverage (fraction of rows inside) and median
-        interval width (decades).
+        Per head and interval kind: rows, coverage (fraction of rows inside)
+        and median interval width (decades).
     """
-    rows = []
     head_of = pd.Series("", index=oof.index)
     for h in HEADS:
         head_of[oof[h].notna()] = h
-    for h in list(HEADS):
-        sel = head_of == h
-        if not sel.any():
-            continue
-        inside, widths = [], []
-        for k in sorted(oof["fold"].unique()):
-            cal = (oof["fold"] != k) & oof[h].notna()
-            q = conformal_quantile(np.abs(oof.loc[cal, h] - oof.loc[cal, "y"]), level)
-            te = sel & (oof["fold"] == k)
-            inside += list((np.abs(oof.loc[te, column] - oof.loc[te, "y"]) <= q).to_numpy())
-            widths += [2 * q] * int(te.sum())
-        rows.append((h, int(sel.sum()), float(np.mean(inside)), float(np.median(widths))))
-    # composition head judged on every row (as if no row had a lattice)
-    inside, widths = [], []
-    for k in sorted(oof["fold"].unique()):
-        cal = oof["fold"] != k
-        q = conformal_quantile(np.abs(oof.loc[cal, "composition"] - oof.loc[cal, "y"]), level)
-        te = oof["fold"] == k
-        inside += list((np.abs(oof.loc[te, "composition"] - oof.loc[te, "y"]) <= q).to_numpy())
-        widths += [2 * q] * int(te.sum())
-    rows.append(("composition (all rows, lattice ignored)", len(oof), float(np.mean(inside)), float(np.median(widths))))
-    return pd.DataFrame(rows, columns=["head", "rows", "coverage", "median width (decades)"]).set_index("head")
+    cases = [(h, h, head_of == h) for h in HEADS if (head_of == h).any()]
+    cases.append(("composition (every row, lattice ignored)", "composition", oof["composition"].notna()))
+    rows = []
+    for label, h, sel in cases:
+        for kind in ("constant", "normalised"):
+            inside, widths = [], []
+            for k in sorted(oof["fold"].unique()):
+                cal = (oof["fold"] != k) & oof[h].notna()
+                r = np.abs(oof.loc[cal, h] - oof.loc[cal, "y"]).to_numpy()
+                te = sel & (oof["fold"] == k)
+                err = np.abs(oof.loc[te, h] - oof.loc[te, "y"]).to_numpy()
+                if kind == "constant":
+                    hw = np.full(len(err), conformal_quantile(r, level))
+                else:
+                    beta, q = normalised_conformal(r, oof.loc[cal, f"spread {h}"].to_numpy(), level)
+                    hw = q * (oof.loc[te, f"spread {h}"].to_numpy() + beta)
+                inside += list(err <= hw)
+                widths += list(2 * hw)
+            rows.append((label, kind, int(sel.sum()), float(np.mean(inside)), float(np.median(widths))))
+    return pd.DataFrame(rows, columns=["head", "interval", "rows", "coverage", "median width (decades)"]
+                        ).set_index(["head", "interval"])
 
 
 # --------------------------------------------------------------------------
