@@ -208,7 +208,7 @@ def _cmd_conductivity_train(args: argparse.Namespace) -> int:
     n_cens = int(rows["sigma_censored"].sum())
     print(f"trained the three-head predictor on {model.n_rows_} rows ({n_cens} with a conductivity given only as a "
           f"bound, stored as 1e-15 S/cm; {len(rows) - n_labelled} without a conductivity left out); heads: "
-          + ", ".join(f"{h} {n} rows, 90 % half-width {model.halfwidth_[h]:.2f}" for h, n in model.n_train_.items())
+          + ", ".join(f"{h} {n} rows" for h, n in model.n_train_.items())
           + f"; saved to {args.out}")
     return 0
 
