@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -48,6 +49,58 @@ def cell_volume(a, b, c, alpha, beta, gamma):
     return out if np.ndim(out) else float(out)
 
 
+_TOKEN = re.compile(r"([A-Z][a-z]?)|((?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)|(\()|(\))")
+
+
+@lru_cache(maxsize=1)
+def _symbols() -> frozenset[str]:
+    import periodictable
+
+    return frozenset(el.symbol for el in periodictable.elements if el.number > 0)
+
+
+def _fast_atoms(text: str) -> dict[str, float] | None:
+    """Atoms of a plain formula (elements, amounts, nested parentheses); None for anything else."""
+    symbols = _symbols()
+    stack: list[dict[str, float]] = [{}]
+    last: dict[str, float] | None = None  # the unit an amount would multiply
+    pos = 0
+
+    def flush(mult: float = 1.0) -> None:
+        nonlocal last
+        if last is not None:
+            for k, v in last.items():
+                stack[-1][k] = stack[-1].get(k, 0.0) + v * mult
+            last = None
+
+    for m in _TOKEN.finditer(text):
+        if m.start() != pos:
+            return None
+        pos = m.end()
+        el, num, op, cl = m.groups()
+        if el:
+            if el not in symbols:
+                return None
+            flush()
+            last = {el: 1.0}
+        elif num:
+            if last is None:
+                return None
+            flush(float(num))
+        elif op:
+            flush()
+            stack.append({})
+        else:
+            flush()
+            if len(stack) == 1:
+                return None
+            last = stack.pop()
+    if pos != len(text) or len(stack) != 1:
+        return None
+    flush()
+    return stack[0]
+
+
 @lru_cache(maxsize=16384)
 def element_amounts(formula: str) -> tuple[tuple[str, float], ...] | None:
     """Atoms of each element in a formula: ((element, amount), ...) sorted by symbol, or None if unparseable.
@@ -66,19 +119,22 @@ def element_amounts(formula: str) -> tuple[tuple[str, float], ...] | None:
     tuple of (str, float) or None
         Amounts as written (not normalised), rounded to 1e-6.
     """
-    import periodictable
-
     if not isinstance(formula, str) or not formula.strip():
         return None
     text = formula.strip().replace(" ", "").translate(str.maketrans("[]{}", "()()"))
-    try:
-        atoms = periodictable.formula(text).atoms
-    except Exception:  # periodictable raises pyparsing and value errors for bad text
-        return None
-    out: dict[str, float] = {}
-    for el, n in atoms.items():
-        sym = str(getattr(el, "element", el).symbol)
-        out[sym] = out.get(sym, 0.0) + float(n)
+    atoms = _fast_atoms(text)
+    if atoms is None:  # anything unusual (isotopes, charges, ...) goes to periodictable
+        import periodictable
+
+        try:
+            parsed = periodictable.formula(text).atoms
+        except Exception:  # periodictable raises pyparsing and value errors for bad text
+            return None
+        atoms = {}
+        for el, n in parsed.items():
+            sym = str(getattr(el, "element", el).symbol)
+            atoms[sym] = atoms.get(sym, 0.0) + float(n)
+    out = atoms
     if not out or sum(out.values()) <= 0 or any(v < 0 for v in out.values()):
         return None
     return tuple(sorted((el, round(n, 6)) for el, n in out.items() if n > 0))

@@ -136,3 +136,36 @@ def test_predicting_10000_rows_is_fast(shipped, small_model):
     pred, refused = C.predict_rows(small_model, big)
     assert len(pred) == 10_000 and refused.empty
     assert time.perf_counter() - t < 10
+
+
+def test_fast_formula_parser_agrees_with_periodictable():
+    import periodictable
+
+    from ssekit import chemistry
+
+    formulas = set(datasets.load("obelix_train")["composition"]) | set(datasets.load("obelix_train")["true_composition"])
+    formulas |= set(datasets.load("laskowski2023_si")["composition"].dropna())
+    formulas |= set(datasets.load("liverpool_ionics")["composition"].dropna())
+    formulas |= {"Li0.6[Li0.2Sn0.8S2]", "Ca3(Al(OH)4)2", "LiBH4", "Li2((SO4))", "Li6PS5Cl0.5Br0.5", "Li.5Cl"}
+    checked = 0
+    for f in formulas:
+        if not isinstance(f, str):
+            continue
+        text = f.strip().replace(" ", "").translate(str.maketrans("[]{}", "()()"))
+        fast = chemistry._fast_atoms(text)
+        try:
+            parsed = periodictable.formula(text).atoms
+        except Exception:
+            assert fast is None, f  # what periodictable refuses, the fast path refuses too
+            continue
+        if fast is None:
+            continue
+        slow: dict[str, float] = {}
+        for el, n in parsed.items():
+            slow[el.symbol] = slow.get(el.symbol, 0.0) + float(n)
+        assert fast.keys() == slow.keys() and all(abs(fast[k] - slow[k]) < 1e-9 for k in fast), f
+        checked += 1
+    assert checked > 1500
+    assert chemistry.element_amounts("HDO") == (("H", 2.0), ("O", 1.0))  # isotopes through periodictable
+    for bad in ("Li2S)", "(Li2S", "2Li", "Xx3", "Li-S", "P04"):
+        assert chemistry._fast_atoms(bad) is None
