@@ -12,8 +12,8 @@ Never a traceback, never a partial output file, never a silently wrong number.
 Set ``SSEKIT_MATRIX_REPORT=FILE`` to append one line per case
 (case, outcome, exit status, message) -- the table in the issue's report.
 
-Cases marked ``xfail`` are behaviours that issue 12 (the conductivity
-features) changes; their reason says what.
+The conductivity cases also check what issue 12 fixed: a blank conductivity
+is predicted, and a row's own conductivity never changes its prediction.
 """
 
 from __future__ import annotations
@@ -754,8 +754,6 @@ def test_conductivity_predict_file_level_accepted(case, tmp_path, out_dir, capsy
         assert pred.loc[0, "ID"] == "'=HYPERLINK(\"x\")"
 
 
-@pytest.mark.xfail(reason="issue 12: a row with a blank conductivity (a new material) is refused today; "
-                   "issue 12 builds features without the target and predicts it", strict=False)
 def test_conductivity_predict_blank_conductivity_is_predicted(tmp_path, capsys):
     src = tmp_path / "in.csv"
     _obelix_rows(["jqc"]).assign(**{"Ionic conductivity (S cm-1)": ""}).to_csv(src, index=False)
@@ -763,8 +761,6 @@ def test_conductivity_predict_blank_conductivity_is_predicted(tmp_path, capsys):
     assert code == 0 and "jqc" in stdout
 
 
-@pytest.mark.xfail(reason="issue 12: the activation energy is chosen by the row's own conductivity today, so the "
-                   "prediction moves with the input sigma; issue 12 makes the choice label-free", strict=False)
 def test_conductivity_predict_does_not_read_the_target(tmp_path, capsys):
     preds = []
     for sigma in ("1e-2", "1e-8"):  # Li3PS4 ('joc') has several Laskowski rows with an Ea

@@ -11,7 +11,7 @@ rows and the raw text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -237,8 +237,14 @@ def _refuse_other_units(raw: pd.DataFrame, dataset: str) -> None:
                 "(from S/m divide by 100, from mS/cm by 1000, and rename the column)")
 
 
-def clean_obelix(raw: pd.DataFrame, dataset: str = "obelix_train") -> tuple[pd.DataFrame, CleaningReport]:
+def clean_obelix(raw: pd.DataFrame, dataset: str = "obelix_train", require_measurements: bool = True
+                 ) -> tuple[pd.DataFrame, CleaningReport]:
     """Tidy and validate a table in the OBELiX CSV format.
+
+    With ``require_measurements=False`` (rows to be predicted) the
+    conductivity, Z, space group and lattice may be blank; values that are
+    given are still checked against their ranges. Every column of the format
+    must be present either way.
 
     Known quirk: conductivities below the measurement limit are written as
     ``<1E-10`` (or ``<1E-8``). They are kept, with the bound as the value and
@@ -266,7 +272,9 @@ def clean_obelix(raw: pd.DataFrame, dataset: str = "obelix_train") -> tuple[pd.D
         out[_OBELIX_RAW[src]] = vals.astype("Int64")
     out = out[[s.name for s in OBELIX_SPECS]]
     out.index = pd.Index(ids.fillna("?").astype(str).to_numpy(), name="ID")  # errors name the row by its ID
-    out = validate(out, OBELIX_SPECS, dataset)
+    specs = OBELIX_SPECS if require_measurements else [
+        replace(sp, nullable=True) if sp.name not in ("ID", "sigma_censored") else sp for sp in OBELIX_SPECS]
+    out = validate(out, specs, dataset)
     rep.rows_out = len(out)
     return out.reset_index(drop=True), rep
 

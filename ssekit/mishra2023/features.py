@@ -7,7 +7,10 @@ published; here the same features are built from open data:
 
 - OBELiX training split (conductivity, lattice parameters, family),
 - Ea from the Laskowski 2023 SI table, joined by reference number and
-  normalised composition (element fractions, parsed with ``periodictable``),
+  normalised composition (element fractions, parsed with ``periodictable``);
+  where several matching rows carry an Ea, their median
+  (:func:`ssekit.data.joins.join_activation_energy`; the rule never looks at
+  a conductivity),
 - T from the Liverpool Ionics Dataset through ``Liion ID`` (else room
   temperature, 25 degC, flagged ``T_assumed``),
 - V computed from a, b, c, alpha, beta, gamma.
@@ -28,6 +31,7 @@ import pandas as pd
 
 from .. import data as datasets
 from ..chemistry import cell_volume, element_fractions, same_composition  # noqa: F401  (re-exported)
+from ..data.joins import join_activation_energy, join_temperature
 from ..physics.constants import K_B_EV, ROOM_T_C
 
 __all__ = ["FEATURES", "TARGET", "JoinReport", "join_activation_energy", "build_feature_table", "add_features",
@@ -57,42 +61,6 @@ class JoinReport:
         return pd.Series(self.counts, name="rows").rename_axis("step").to_frame()
 
 
-def join_activation_energy(obelix: pd.DataFrame, laskowski: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Ea (eV) for each OBELiX row from the Laskowski table, by reference number and composition.
-
-    Returns ``(Ea, reason, n_candidates)`` indexed like ``obelix``. ``reason``
-    is 'joined', 'no Laskowski ID', 'no row with that reference',
-    'composition not found under that reference', or 'matched, no Ea'. When
-    several matching rows carry an Ea, the one whose conductivity is closest
-    (in log10) to OBELiX's is used.
-    """
-    lk = laskowski[~laskowski["is_fragment"] & laskowski["ref"].notna()]
-    by_ref = {int(k): g for k, g in lk.groupby("ref")}
-    ea, reason, ncand = [], [], []
-    for _, row in obelix.iterrows():
-        if pd.isna(row["laskowski_id"]):
-            ea.append(np.nan), reason.append("no Laskowski ID"), ncand.append(0)
-            continue
-        g = by_ref.get(int(row["laskowski_id"]))
-        if g is None:
-            ea.append(np.nan), reason.append("no row with that reference"), ncand.append(0)
-            continue
-        match = g[[same_composition(row["composition"], c) or same_composition(row["true_composition"], c)
-                   for c in g["composition"]]]
-        if match.empty:
-            ea.append(np.nan), reason.append("composition not found under that reference"), ncand.append(0)
-            continue
-        with_ea = match[match["Ea_eV"].notna()]
-        ncand.append(len(with_ea))
-        if with_ea.empty:
-            ea.append(np.nan), reason.append("matched, no Ea")
-            continue
-        dist = (np.log10(with_ea["sigma_S_per_cm"].fillna(1e-30)) - np.log10(row["sigma_S_per_cm"])).abs()
-        ea.append(float(with_ea.loc[dist.idxmin(), "Ea_eV"])), reason.append("joined")
-    idx = obelix.index
-    return pd.Series(ea, idx, name="Ea_eV"), pd.Series(reason, idx, name="ea_join"), pd.Series(ncand, idx, name="n_ea")
-
-
 def build_feature_table(
     obelix: pd.DataFrame | None = None,
     laskowski: pd.DataFrame | None = None,
@@ -113,7 +81,7 @@ def build_feature_table(
     df = add_features(obelix, laskowski, liverpool)
     for why, n in df["ea_join"].value_counts().items():
         rep.add(f"Ea: {why}", n)
-    rep.add("Ea: several Laskowski rows with Ea matched (closest conductivity used)", int((df["n_ea"] > 1).sum()))
+    rep.add("Ea: several Laskowski rows with Ea matched (their median used)", int((df["n_ea"] > 1).sum()))
     keep = (df["ea_join"] == "joined")
     rep.add("dropped: no activation energy", int((~keep).sum()))
     cens = keep & df["sigma_censored"]
@@ -134,10 +102,7 @@ def add_features(obelix: pd.DataFrame, laskowski: pd.DataFrame, liverpool: pd.Da
     df = obelix.copy()
     df["V_A3"] = cell_volume(df["a_A"], df["b_A"], df["c_A"], df["alpha_deg"], df["beta_deg"], df["gamma_deg"])
     df["Ea_eV"], df["ea_join"], df["n_ea"] = join_activation_energy(df, laskowski)
-    temps = liverpool.drop_duplicates("liion_id").set_index("liion_id")["T_C"]
-    df["T_C"] = df["liion_id"].map(temps).astype(float)
-    df["T_assumed"] = df["T_C"].isna()
-    df["T_C"] = df["T_C"].fillna(ROOM_T_C)
+    df["T_C"], df["T_assumed"] = join_temperature(df, liverpool)
     return df
 
 
