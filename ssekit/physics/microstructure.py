@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from scipy import ndimage
 from scipy.sparse.linalg import cg
 
+from ..threads import single_threaded
 from ..validation import check_range
 
 __all__ = ["PHASES", "generate", "volume_fractions", "percolating", "Transport", "solve", "transport", "bruggeman"]
@@ -106,6 +107,7 @@ class Transport:
     iterations: int
 
 
+@single_threaded
 def solve(sigma: np.ndarray, rtol: float = 1e-8) -> tuple[float, int]:
     """Effective conductivity along z of a voxel map of conductivities (same units out as in)."""
     nx, ny, nz = sigma.shape
