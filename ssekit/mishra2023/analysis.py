@@ -17,7 +17,6 @@ from ..ml import regression
 from . import features as cond
 from .._cache import memory
 from ..claims import Reproduction
-from ..threads import parallel_map
 
 __all__ = ["SEED", "ENSEMBLES", "ORDER", "LABELS", "paper_table2", "paper_fig7", "table", "join_report",
            "correlations", "fitted", "fitted_model", "split", "table2_raw", "table2_log", "best_model", "mlp_curves",
@@ -61,37 +60,20 @@ def _fit_one(df: pd.DataFrame, target: str, name: str, seed: int):
     return regression.fit_model(name, s.X_train, s.train[target], seed)
 
 
-def _fit_all(df: pd.DataFrame, target: str, seed: int) -> dict[str, object]:
-    # the models are independent, seeded fits: in parallel where CPUs allow, same result either way
-    models = parallel_map(_fit_one, [(df, target, name, seed) for name in regression.MODEL_NAMES])
-    return dict(zip(regression.MODEL_NAMES, models))
-
-
-_FITTED: dict[str, dict] = {}  # target -> all models, fitted once per process
-
-
-def fitted(target: str):
-    """All eight models (nine with both SVR kernels) fitted on the 70 % split, for 'sigma_S_per_cm' or 'log10_sigma'."""
-    if target not in _FITTED:
-        _FITTED[target] = memory().cache(_fit_all)(table(), target, SEED)
-    return _FITTED[target]
-
-
-def fitted_model(target: str, name: str):
-    """One model of :func:`fitted`, without fitting the others unless this process has fitted them already.
-
-    A claim that needs one model (the random forest of Table 2) then costs one
-    fit in a fresh process, e.g. the scorecard's; it is the same fit (same
-    split, grid and seed) as the one in the full table.
-    """
-    if target in _FITTED:
-        return _FITTED[target][name]
-    return _fitted_one(target, name)
-
-
 @lru_cache(maxsize=32)
-def _fitted_one(target: str, name: str):
+def fitted_model(target: str, name: str):
+    """One model of :func:`fitted` (tuned and fitted on the 70 % split), fitted once per process.
+
+    Kept in the on-disk cache per model, so a claim that needs one model
+    (the random forest of Table 2) costs one fit in a fresh process, e.g. the
+    scorecard's, and none in a build whose Mishra chapter fitted it already.
+    """
     return memory().cache(_fit_one)(table(), target, name, SEED)
+
+
+def fitted(target: str) -> dict:
+    """All eight models (nine with both SVR kernels) fitted on the 70 % split, for 'sigma_S_per_cm' or 'log10_sigma'."""
+    return {name: fitted_model(target, name) for name in regression.MODEL_NAMES}
 
 
 def split() -> regression.Split:
