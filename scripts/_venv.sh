@@ -1,6 +1,7 @@
 # Sourced by scripts/book and scripts/test: create .venv and install the
-# project with its book and test extras, once. Re-installs only when
-# pyproject.toml changes (the package itself is installed editable).
+# exact versions of requirements-lock.txt (what CI tests; scripts/lock makes
+# it from pyproject.toml), then the project itself, editable, once.
+# Re-installs only when pyproject.toml or the lock changes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON=${PYTHON:-python3}
@@ -12,11 +13,12 @@ if [ ! -x .venv/bin/python ]; then
   echo "creating .venv with $("$PYTHON" --version)"
   "$PYTHON" -m venv .venv
 fi
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml requirements-lock.txt | sha256sum | cut -d' ' -f1)
 stamp=.venv/.ssekit-installed
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "installing ssekit[book,test] into .venv (first run takes about a minute)"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[book,test]"
+  echo "installing requirements-lock.txt and ssekit into .venv (first run takes about a minute)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"

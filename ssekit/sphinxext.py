@@ -1,14 +1,27 @@
-"""Sphinx extension: write the claims scorecard as ``claims.json`` in the built site, and the bibliography style.
+"""Sphinx extension for the Jupyter Book v1 build: ``claims.json``, the ``{eval}`` role and the bibliography style.
 
-Enabled in ``_config.yml`` (``sphinx.extra_extensions``). It evaluates every
-claim in the build process itself, with the same functions the chapters use,
-so the file is always as fresh as the build.
+Enabled in ``_config.yml`` (``sphinx.extra_extensions``); together with
+``_config.yml``, ``_toc.yml`` and ``references.bib`` it is the only piece that
+knows about Jupyter Book v1.
+
+- At the end of an HTML build it evaluates every claim in the build process
+  itself, with the same functions the chapters use, and writes the
+  scorecard as ``claims.json``, so the file is always as fresh as the build.
+- It makes the MyST inline-expression role ``{eval}`n.key``` paste the text
+  the chapter glued under ``"n.key"`` (see :mod:`ssekit.prose`). myst-nb's
+  own ``{eval}`` needs its inline execution mode (a kernel at render time,
+  no execution cache); this one reads the executed, cached notebook, so a
+  warm rebuild re-executes nothing, while jupyterlab-myst evaluates the
+  same expression in the reader's kernel.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+
+_EXPRESSION = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$")
 
 
 def _write_claims(app: Any, exception: Exception | None) -> None:
@@ -50,8 +63,30 @@ def _register_bibliography_style() -> None:
     register_plugin("pybtex.style.formatting", "ssekit", AuthorYearStyle)
 
 
+def _eval_role():
+    from myst_nb.ext.glue.roles import PasteTextRole
+    from myst_nb.ext.glue.utils import glue_warning
+
+    class GluedExpressionRole(PasteTextRole):
+        """``{eval}`n.key```: paste the text glued under ``"n.key"`` in this notebook."""
+
+        def run(self):
+            if not _EXPRESSION.match(self.text):
+                return [], [glue_warning(f"{{eval}} expressions must be '<Numbers>.<name>' (see ssekit.prose), "
+                                         f"got {self.text!r}", self.document, self.line)]
+            return super().run()
+
+    return GluedExpressionRole()
+
+
+def _register_eval(app: Any, config: Any) -> None:
+    # after every extension's setup, so that this replaces myst-nb's inline-mode role
+    app.add_role("eval", _eval_role(), override=True)
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     _register_bibliography_style()
     app.connect("build-finished", _write_claims)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("config-inited", _register_eval)
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}

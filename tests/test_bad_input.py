@@ -1018,7 +1018,8 @@ def test_scripts_book_reexecutes_when_table_s1_is_switched(tmp_path):
     (repo / "scripts").mkdir(parents=True)
     for f in ("book", "_venv.sh"):
         shutil.copy2(ROOT / "scripts" / f, repo / "scripts" / f)
-    shutil.copy2(ROOT / "pyproject.toml", repo / "pyproject.toml")
+    for f in ("pyproject.toml", "requirements-lock.txt"):
+        shutil.copy2(ROOT / f, repo / f)
     venv = repo / ".venv" / "bin"
     venv.mkdir(parents=True)
     (venv / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
@@ -1030,7 +1031,8 @@ def test_scripts_book_reexecutes_when_table_s1_is_switched(tmp_path):
         (venv / exe).chmod(0o755)
     import hashlib
 
-    (repo / ".venv" / ".ssekit-installed").write_text(hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest() + "\n")
+    stamp = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + (ROOT / "requirements-lock.txt").read_bytes())
+    (repo / ".venv" / ".ssekit-installed").write_text(stamp.hexdigest() + "\n")  # as scripts/_venv.sh computes it
     table = tmp_path / "TableS1.xlsx"
     s1_table().to_excel(table, index=False)
 

@@ -26,6 +26,7 @@ from sklearn.svm import SVR
 from sklearn.tree import DecisionTreeRegressor
 
 from ..physics.constants import K_B_EV
+from ..threads import parallel_map, single_threaded
 
 __all__ = ["MODEL_NAMES", "model_grid", "fit_model", "Split", "split_70_30", "paper_metrics", "log_metrics",
            "mean_baseline", "ArrheniusBaseline", "mlp_loss_curves", "grouped_cv_mae", "random_cv_mae",
@@ -63,6 +64,7 @@ def model_grid(seed: int = 0) -> dict[str, tuple[Pipeline, dict]]:
     }
 
 
+@single_threaded
 def fit_model(name: str, X: pd.DataFrame, y, seed: int = 0, cv=None, groups=None):
     """Grid-search one model on (X, y) with 3-fold CV (or ``cv``), refit on all of it.
 
@@ -156,6 +158,7 @@ class ArrheniusBaseline(BaseEstimator, RegressorMixin):
         return self.log10_A_ + self._physics(X)
 
 
+@single_threaded
 def mlp_loss_curves(X_train, y_train, X_val, y_val, epochs: int = 300, seed: int = 0, **mlp_kw) -> pd.DataFrame:
     """Training and validation loss (mean squared error of the target as given) per epoch of an Adam MLP (Figure 6)."""
     scaler = StandardScaler().fit(X_train)
@@ -169,24 +172,29 @@ def mlp_loss_curves(X_train, y_train, X_val, y_val, epochs: int = 300, seed: int
     return pd.DataFrame(rows, columns=["epoch", "train_loss", "validation_loss"]).set_index("epoch")
 
 
+def _fold_mae(df: pd.DataFrame, name: str, features: list[str], tr, te, seed: int) -> float:
+    """Tune and fit ``name`` on rows ``tr`` (nested: the held-out rows play no part), log10 MAE on rows ``te``."""
+    model = fit_model(name, df.iloc[tr][features], df.iloc[tr]["log10_sigma"], seed)
+    return float(mean_absolute_error(df.iloc[te]["log10_sigma"], model.predict(df.iloc[te][features])))
+
+
 def grouped_cv_mae(df: pd.DataFrame, name: str, features: list[str], n_splits: int = 5, seed: int = 0) -> pd.DataFrame:
-    """log10 MAE per fold when whole structural families are held out (GroupKFold)."""
+    """log10 MAE per fold when whole structural families are held out (GroupKFold).
+
+    Folds are independent and run in parallel where CPUs allow (:func:`ssekit.threads.parallel_map`).
+    """
     fam = df["family"].fillna("unknown")
-    rows = []
-    for i, (tr, te) in enumerate(GroupKFold(n_splits=n_splits).split(df, groups=fam)):
-        model = fit_model(name, df.iloc[tr][features], df.iloc[tr]["log10_sigma"], seed)
-        pred = model.predict(df.iloc[te][features])
-        rows.append((i, mean_absolute_error(df.iloc[te]["log10_sigma"], pred), len(te),
-                     ", ".join(sorted(fam.iloc[te].unique())[:4])))
+    folds = list(GroupKFold(n_splits=n_splits).split(df, groups=fam))
+    maes = parallel_map(_fold_mae, [(df, name, features, tr, te, seed) for tr, te in folds])
+    rows = [(i, mae, len(te), ", ".join(sorted(fam.iloc[te].unique())[:4])) for i, ((_, te), mae) in enumerate(zip(folds, maes))]
     return pd.DataFrame(rows, columns=["fold", "MAE_log10", "n_test", "families (first 4)"]).set_index("fold")
 
 
 def random_cv_mae(df: pd.DataFrame, name: str, features: list[str], n_splits: int = 5, seed: int = 0) -> pd.DataFrame:
-    """log10 MAE per fold of a shuffled KFold (rows of one family on both sides)."""
-    rows = []
-    for i, (tr, te) in enumerate(KFold(n_splits, shuffle=True, random_state=seed).split(df)):
-        model = fit_model(name, df.iloc[tr][features], df.iloc[tr]["log10_sigma"], seed)
-        rows.append((i, mean_absolute_error(df.iloc[te]["log10_sigma"], model.predict(df.iloc[te][features])), len(te)))
+    """log10 MAE per fold of a shuffled KFold (rows of one family on both sides); folds run in parallel."""
+    folds = list(KFold(n_splits, shuffle=True, random_state=seed).split(df))
+    maes = parallel_map(_fold_mae, [(df, name, features, tr, te, seed) for tr, te in folds])
+    rows = [(i, mae, len(te)) for i, ((_, te), mae) in enumerate(zip(folds, maes))]
     return pd.DataFrame(rows, columns=["fold", "MAE_log10", "n_test"]).set_index("fold")
 
 
@@ -212,6 +220,13 @@ class BootstrapModel:
                              "lo90": p - self.halfwidth90, "hi90": p + self.halfwidth90})
 
 
+def _refit(model: Pipeline, X: pd.DataFrame, y: np.ndarray, idx: np.ndarray) -> Pipeline:
+    from sklearn.base import clone
+
+    return clone(model).fit(X.iloc[idx], y[idx])
+
+
+@single_threaded
 def bootstrap_model(model: Pipeline, X: pd.DataFrame, y, n: int = 20, seed: int = 0) -> BootstrapModel:
     """Refit ``model``'s configuration (no re-tuning) on ``n`` bootstrap resamples of (X, y)."""
     from sklearn.base import clone
@@ -220,10 +235,8 @@ def bootstrap_model(model: Pipeline, X: pd.DataFrame, y, n: int = 20, seed: int 
 
     rng = np.random.default_rng(seed)
     y = np.asarray(y, float)
-    members = []
-    for _ in range(n):
-        idx = rng.integers(0, len(X), len(X))
-        members.append(clone(model).fit(X.iloc[idx], y[idx]))
+    resamples = [rng.integers(0, len(X), len(X)) for _ in range(n)]  # drawn in order: same whatever the workers
+    members = parallel_map(_refit, [(model, X, y, idx) for idx in resamples])
     # conformal (CV+ style) half-width: 90th percentile of out-of-fold absolute residuals
     oof = cross_val_predict(clone(model), X, y, cv=KFold(5, shuffle=True, random_state=seed))
     resid = np.sort(np.abs(y - oof))

@@ -1,0 +1,44 @@
+"""The repository URL lives in one place (``_config.yml``); everything that links to it agrees.
+
+Jupyter Book builds the launch (Binder), repository and issue buttons from
+``repository.url``; the README's Binder badge is the one other place that
+spells it, and this test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def test_repository_url_is_a_github_repository():
+    url = config()["repository"]["url"]
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url), url
+
+
+def test_buttons_follow_the_repository_url():
+    cfg = config()
+    assert cfg["html"]["use_repository_button"] and cfg["html"]["use_issues_button"]
+    assert cfg["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert cfg["launch_buttons"]["notebook_interface"] == "jupyterlab"
+
+
+def test_readme_binder_badge_uses_the_same_url():
+    cfg = config()
+    owner_repo = cfg["repository"]["url"].removeprefix("https://github.com/")
+    branch = cfg["repository"]["branch"]
+    readme = (ROOT / "README.md").read_text()
+    badges = re.findall(r"\]\((https://mybinder\.org/v2/gh/[^)\s]+)\)", readme)
+    assert badges, "README has no Binder badge"
+    for b in badges:
+        assert b.startswith(f"https://mybinder.org/v2/gh/{owner_repo}/{branch}"), f"{b} does not match _config.yml"
+    other = set(re.findall(r"https://github\.com/[\w.-]+/[\w.-]+", readme)) - {cfg["repository"]["url"]}
+    assert not other, f"README names another repository URL: {other}"

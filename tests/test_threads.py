@@ -1,0 +1,52 @@
+"""Thread and process limits: results do not depend on them, and the caller's settings come back."""
+
+from __future__ import annotations
+
+import numpy as np
+from threadpoolctl import threadpool_info
+
+from ssekit import threads
+from ssekit.chen2021 import films
+from ssekit.ml import filmclass as filmml
+from ssekit.physics import microstructure as ms
+
+
+def _max_threads() -> dict[str, int]:
+    return {p["internal_api"]: p["num_threads"] for p in threadpool_info()}
+
+
+def test_one_thread_limits_inside_and_restores_after():
+    before = _max_threads()
+    with threads.one_thread():
+        assert all(n == 1 for n in _max_threads().values())
+    assert _max_threads() == before
+
+
+def test_single_threaded_restores_after():
+    before = _max_threads()
+    assert threads.single_threaded(lambda: _max_threads())() == {k: 1 for k in before}
+    assert _max_threads() == before
+
+
+def test_repeated_splits_same_in_one_process_or_two():
+    sur = films.make_surrogate()
+    classes = filmml.kmeans_classes(filmml.pca(sur).scores.iloc[:, :3], sur)
+    one = filmml.repeated_f1(sur, classes, n_splits=4, seed=3, n_jobs=1)
+    two = filmml.repeated_f1(sur, classes, n_splits=4, seed=3, n_jobs=2)
+    assert one.equals(two)
+
+
+def test_voxel_solve_independent_of_caller_threads():
+    img = ms.generate(16, am_frac=0.3, am_radius=3, seed=1)
+    a = ms.transport(img).sigma_eff
+    with threads.one_thread():
+        b = ms.transport(img).sigma_eff
+    assert a == b and np.isfinite(a)
+
+
+def test_workers_default_is_one(monkeypatch):
+    monkeypatch.delenv("SSEKIT_JOBS", raising=False)
+    assert threads.workers() == 1
+    monkeypatch.setenv("SSEKIT_JOBS", "64")
+    assert 1 <= threads.workers() <= 64
+
