@@ -418,8 +418,9 @@ _STATUS_STYLE = {
 
 
 def _html_table(df: pd.DataFrame, statuses: list[str] | None = None, css_class: str = "ssekit-claims",
-                links: list[str] | None = None) -> str:
-    cols = list(df.columns)
+                links: list[str] | None = None, row_below: str | None = None) -> str:
+    """An HTML table; column ``row_below`` (long text) goes in a full-width row under each row."""
+    cols = [h for h in df.columns if h != row_below]
     out = [f'<div class="ssekit-table-wrap"><table class="{css_class}">',
            "<thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in cols) + "</tr></thead><tbody>"]
     for i, (_, row) in enumerate(df.iterrows()):
@@ -434,6 +435,9 @@ def _html_table(df: pd.DataFrame, statuses: list[str] | None = None, css_class: 
                 cells[k] = f"<strong>{cells[k]}</strong>"
         out.append(f"<tr{style}>" + "".join(f'<td data-label="{html.escape(str(h))}">{c}</td>'
                                               for h, c in zip(cols, cells)) + "</tr>")
+        if row_below is not None:
+            out.append(f'<tr class="ssekit-row-below"{style}><td colspan="{len(cols)}" '
+                       f'data-label="{html.escape(row_below)}">{html.escape(str(row[row_below]))}</td></tr>')
     out.append("</tbody></table></div>")
     return "\n".join(out)
 
@@ -458,7 +462,7 @@ def check(*claim_ids: str):
     """
     results = [evaluate(get_claim(i)) for i in claim_ids]
     df = frame(results)[["quantity", "reported", "reproduced", "rule", "agrees", "status", "note"]]
-    return _HTML(_html_table(df.reset_index(drop=True), [r.status for r in results]), df)
+    return _HTML(_html_table(df.reset_index(drop=True), [r.status for r in results], row_below="note"), df)
 
 
 def check_section(anchor: str):
@@ -483,6 +487,7 @@ def summary_by_paper(results: list[ClaimResult]) -> pd.DataFrame:
     df = pd.DataFrame([(papers()[r.claim.paper]["short"], r.status) for r in results], columns=["paper", "status"])
     out = pd.crosstab(df["paper"], df["status"]).reindex(columns=list(STATUSES), fill_value=0)
     out["total"] = out.sum(axis=1)
+    out.columns.name = None
     return out
 
 
@@ -500,7 +505,7 @@ def scorecard_html(results: list[ClaimResult] | None = None, link_suffix: str = 
     df = frame(results).reset_index()
     links = [f'<a href="{html.escape(r.claim.chapter)}{link_suffix}#{html.escape(r.claim.anchor)}">'
              f'{html.escape(r.claim.id)}</a>' for r in results]
-    return _html_table(df, [r.status for r in results], "ssekit-scorecard", links)
+    return _html_table(df, [r.status for r in results], "ssekit-scorecard", links, row_below="note")
 
 
 # --------------------------------------------------------------------------- deviations

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["show", "fmt_sig", "fmt_p", "pretty_unit", "MISSING", "UNIT_WORDS"]
+__all__ = ["show", "fmt_sig", "fmt_p", "pretty_unit", "pretty_text", "MISSING", "UNIT_WORDS"]
 
 #: What a missing value shows as.
 MISSING = "—"
@@ -43,6 +43,27 @@ UNIT_WORDS = {
 def pretty_unit(unit: str) -> str:
     """The printed form of an ASCII unit (``um`` -> ``µm``); unknown units are returned unchanged."""
     return UNIT_WORDS.get(str(unit).strip(), str(unit))
+
+
+_TEXT_UNITS = [  # (pattern, replacement) for ASCII units inside free text, longest first
+    (re.compile(r"\(uL/mg\)\^2"), "(µL mg⁻¹)²"), (re.compile(r"\bohm cm\^?2\b"), "Ω cm²"),
+    (re.compile(r"\buL/mg\b"), "µL mg⁻¹"), (re.compile(r"\bmAh/cm2\b"), "mAh cm⁻²"), (re.compile(r"\bmAh/g\b"), "mAh g⁻¹"), (re.compile(r"\bg/cm3\b"), "g cm⁻³"),
+    (re.compile(r"(?<=[\d)] )um\b|(?<=of )um\b"), "µm"), (re.compile(r"(?<=\d )ohm\b"), "Ω"),
+]
+
+
+def pretty_text(text: str) -> str:
+    """Free text with ASCII units written with symbols (``40 um`` -> ``40 µm``, ``per uL/mg`` -> ``per µL mg⁻¹``).
+
+    Examples
+    --------
+    >>> pretty_text("tens of um, about 800 um; per (uL/mg)^2; 3.75 ohm cm^2")
+    'tens of µm, about 800 µm; per (µL mg⁻¹)²; 3.75 Ω cm²'
+    """
+    text = str(text)
+    for pattern, repl in _TEXT_UNITS:
+        text = pattern.sub(repl, text)
+    return text
 
 
 def fmt_sig(x, sig: int = 3) -> str:
@@ -131,7 +152,7 @@ def show(df: pd.DataFrame, *, units: dict[str, str] | None = None, sig: int | di
             fmts[col] = lambda v: MISSING if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
     has_missing = bool(out.isna().to_numpy().any())
     header = {c: _header(c, units) for c in out.columns}
-    st = out.style.format(fmts, na_rep=MISSING).format_index(lambda v: fmt_sig(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else str(v), axis=0)
+    st = out.style.format(fmts, na_rep=MISSING).format_index(lambda v: fmt_sig(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else pretty_text(v), axis=0)
     st = st.relabel_index([header[c] for c in out.columns], axis=1)
     plain = isinstance(df.index, pd.RangeIndex) and df.index.name is None
     if index is False or (index is None and plain):

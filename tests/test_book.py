@@ -12,6 +12,7 @@ the commit). Marked ``book``: ``scripts/test -m "not book"`` skips it all.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,23 @@ def test_chapter_checked_outputs(build, chapter, data_regression):
     data_regression.check({"outputs": texts}, basename=chapter)
 
 
+ASCII_UNITS = re.compile(r"\b\d[\d.]*\s?(um|ohm)\b|\bohm cm|\buL/mg\b|\bNaN\b|<NA>")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_shown_outputs_use_unit_symbols_and_no_nan(build, chapter):
+    """What a reader sees (cells not removed) prints µm, Ω cm², µL mg⁻¹ and no NaN."""
+    nb = executed(build, chapter)
+    bad = []
+    for c in nb.cells:
+        if c.cell_type != "code" or "remove-cell" in c.metadata.get("tags", []):
+            continue
+        for o in c.get("outputs", []):
+            text = o.get("text", "") + "".join(str(v) for k, v in o.get("data", {}).items() if k.startswith("text/"))
+            bad += [m.group(0) for m in ASCII_UNITS.finditer(text)]
+    assert not bad, f"{chapter}: {sorted(set(bad))[:10]}"
+
+
 def test_pages_exist(build):
     for page in CHAPTERS + ["intro", "references"]:
         assert (build / "html" / "book" / f"{page}.html").exists(), page
@@ -81,7 +99,7 @@ def test_claims_json_matches_registry(build):
 def test_asr_page_has_figure_and_checked_numbers(build):
     html = (build / "html" / "book" / "kim2025_asr.html").read_text()
     assert "<img" in html and "fig-kim-asr" in html
-    assert "37.5 um" in html and 'id="kim-asr-solid"' in html
+    assert "37.5 µm" in html and 'id="kim-asr-solid"' in html
 
 
 def test_scorecard_links_resolve(build):
@@ -104,3 +122,12 @@ def test_pages_and_claims_json_agree_on_the_film_data(build):
     for ch in pages:
         html = (build / "html" / "book" / f"{ch}.html").read_text(encoding="utf-8")
         assert ("SURROGATE DATA" in html) == surrogate and ("REAL DATA" in html) == (not surrogate), ch
+
+
+@pytest.mark.skipif(not any(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")),
+                    reason="Chromium is not installed (Debian package 'chromium'): page check skipped")
+def test_pages_render_without_overflow_or_missing_cells(build, tmp_path):
+    """Every page at 1400 and 400 px: no table or figure sticks out of its column, no NaN/None/<NA> cell."""
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check-pages"), "--html", str(build / "html"),
+                           "--out", str(tmp_path), "--no-screenshots"], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

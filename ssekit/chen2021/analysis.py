@@ -449,7 +449,7 @@ def film_vs_pellet() -> pd.DataFrame:
     p = reported()
     rows = [("film (class 1)", p.get_value("film_thickness", "um"), p.get_value("film_sigma", "S/cm"))]
     for L in (300, 500, p.get_value("pellet_thickness", "um"), 1000):
-        rows.append((f"powder pellet, {L:g} um", L, p.get_value("powder_sigma", "S/cm")))
+        rows.append((f"powder pellet, {L:g} µm", L, p.get_value("powder_sigma", "S/cm")))
     df = pd.DataFrame(rows, columns=["layer", "thickness_um", "sigma_S_per_cm"])
     df["ASR_ohm_cm2"] = asr.area_specific_resistance(df["thickness_um"], df["sigma_S_per_cm"])
     return df.set_index("layer")

@@ -142,7 +142,14 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
     surfs = {P: surface(df, value, P) for P in p_levels}
     zs = np.concatenate([s.to_numpy().ravel() for s in surfs.values()])
     zs = zs[np.isfinite(zs)]
-    levels = np.geomspace(zs.min(), zs.max(), 13) if log else np.linspace(zs.min(), zs.max(), 13)
+    from matplotlib.ticker import LogLocator, MaxNLocator
+
+    # round contour levels, so the colour bar's ticks read 20, 30, 40 ... rather than 6.97
+    if log:
+        levels = LogLocator(subs=(1.0, 2.0, 5.0)).tick_values(zs.min(), zs.max())
+        levels = levels[(levels >= levels[levels <= zs.min()].max()) & (levels <= levels[levels >= zs.max()].min())]
+    else:
+        levels = MaxNLocator(nbins=12).tick_values(zs.min(), zs.max())
     fig, ax = plt.subplots(figsize=(5.6, 4.2))
     from matplotlib.colors import LogNorm
 
@@ -163,7 +170,7 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
         return cs
 
     cs = draw(0)
-    fig.colorbar(cs, ax=ax, label=label, format="%.3g")
+    fig.colorbar(cs, ax=ax, label=label, format="%g")
     fig.tight_layout()
     anim = FuncAnimation(fig, draw, frames=len(p_levels), interval=900)
     html = anim.to_jshtml(default_mode="once")

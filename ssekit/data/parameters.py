@@ -70,10 +70,13 @@ class ParameterSet(dict[str, Parameter]):
 
     def table(self):
         """The set for display in the book: values to 4 significant figures, units with symbols."""
-        from ..tables import pretty_unit, show
+        from ..tables import pretty_text, pretty_unit, show
 
         df = self.to_frame()
-        df["unit"] = df["unit"].map(lambda u: "–" if u in ("-", "") else pretty_unit(u))
+        df["unit"] = df["unit"].map(lambda u: "–" if u in ("-", "") else pretty_text(pretty_unit(u)))
+        for col in df.columns:
+            if col != "unit" and not pd.api.types.is_numeric_dtype(df[col]):
+                df[col] = df[col].map(lambda v: pretty_text(v) if isinstance(v, str) else v)
         return show(df, sig={"value": 4}, missing="")
 
 

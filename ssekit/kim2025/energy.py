@@ -311,8 +311,8 @@ def power_limits(c_rates=(0.33, 0.5, 1.0, 2.0), max_polarisation_v: float = 0.1)
     for name, label in cell.CONFIGS.items():
         p = cell.load_config(name)
         r = cell.stack(p, 30.0)
-        row = {"configuration": label, "cathode ionic (ohm cm2)": float(r["cathode_ionic_ohm_cm2"].iloc[0]),
-               "separator 30 um (ohm cm2)": float(r["separator_ASR_ohm_cm2"].iloc[0])}
+        row = {"configuration": label, "cathode ionic (Ω cm²)": float(r["cathode_ionic_ohm_cm2"].iloc[0]),
+               "separator 30 µm (Ω cm²)": float(r["separator_ASR_ohm_cm2"].iloc[0])}
         for c in c_rates:
             t = cell.max_separator_thickness(p, c, max_polarisation_v)
             row[f"{c:g}C"] = np.nan if t is None else t

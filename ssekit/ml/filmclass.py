@@ -32,6 +32,7 @@ from ..threads import parallel_map, single_threaded
 
 __all__ = ["ANOVA_FORMULAS", "fixed_c_f1", "PCA_FEATURES", "PCA_LABELS", "INPUTS", "VARIANCE_TARGET", "C_GRID", "PCAResult", "pca", "cluster_scan",
            "relabel", "kmeans_classes", "kruskal_by_class", "class_summary", "anova_log_rd", "svm_pipeline",
+           "pipeline_steps",
            "fit_svm", "fit_classifier", "SplitResult", "single_split", "repeated_f1", "decision_map",
            "surface"]
 
@@ -165,6 +166,26 @@ def svm_pipeline(seed: int = 0) -> ImbPipeline:
         ("oversample", RandomOverSampler(random_state=seed)),
         ("svm", SVC(kernel="linear", random_state=seed)),
     ])
+
+
+_STEP_ROLES = {
+    "scale": "standardise each input to zero mean and unit variance (fitted on training rows)",
+    "oversample": "duplicate rows of the smaller classes until the classes are equal; only when fitting",
+    "svm": "linear support-vector classifier; C chosen by cross-validation from C_GRID",
+}
+
+
+def pipeline_steps(pipe: ImbPipeline | None = None) -> pd.DataFrame:
+    """The classifier pipeline as a table: step, what it does, the estimator with its non-default settings.
+
+    Examples
+    --------
+    >>> pipeline_steps()["step"].tolist()
+    ['scale', 'oversample', 'svm']
+    """
+    pipe = svm_pipeline() if pipe is None else pipe
+    return pd.DataFrame([{"step": name, "what it does": _STEP_ROLES.get(name, "—"), "estimator": repr(est)}
+                         for name, est in pipe.steps])
 
 
 def fit_svm(X: pd.DataFrame, y, seed: int = 0, folds: int = 5) -> GridSearchCV:
