@@ -83,6 +83,25 @@ def test_cv_folds_resample_the_fold_training_part_only(sur, monkeypatch):
     assert sizes[:-1] == [64] * (len(filmml.C_GRID) * 5) and sizes[-1] == 80
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4, 5])
+@pytest.mark.parametrize("folds", [3, 5])
+def test_fast_c_tuning_picks_what_grid_search_picks(sur, seed, folds):
+    """The lean tuner of the repeated splits chooses the same C as GridSearchCV on the same folds."""
+    classes = filmml.kmeans_classes(filmml.pca(sur).scores.iloc[:, :3], sur)
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(len(sur), size=70, replace=False)  # a training part, as in one 80/20 split
+    X, y = sur[filmml.INPUTS].to_numpy(float)[rows], np.asarray(classes)[rows]
+    grid = filmml.fit_svm(X, y, seed=seed, folds=folds)
+    assert filmml._tuned_c(X, y, seed, folds) == grid.best_params_["svm__C"]
+
+
+def test_fast_c_tuning_breaks_ties_like_grid_search():
+    """Perfectly separable classes: every C scores 1.0 and both pick the first C of the grid."""
+    X = np.repeat(np.array([[0.0, 0.0, 0.0], [10.0, 10.0, 10.0]]), 15, axis=0) + np.arange(30)[:, None] * 1e-3
+    y = np.repeat(["a", "b"], 15)
+    assert filmml._tuned_c(X, y, 0, 3) == filmml.fit_svm(X, y, seed=0, folds=3).best_params_["svm__C"] == filmml.C_GRID[0]
+
+
 def test_repeated_f1_is_deterministic_and_bounded(sur):
     classes = filmml.kmeans_classes(filmml.pca(sur).scores.iloc[:, :3], sur)
     a = filmml.repeated_f1(sur, classes, n_splits=4, seed=3)

