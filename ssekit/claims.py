@@ -63,6 +63,7 @@ import html
 import importlib
 import json
 import math
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -161,6 +162,9 @@ class Claim:
     def reported_str(self) -> str:
         """The reported value as the paper states it (``reported_text``), or formatted with its unit."""
         if self.reported_text:
+            if (re.fullmatch(r"[\d.]+ ?%", self.reported_text.strip()) and isinstance(self.reported, (int, float))
+                    and not isinstance(self.reported, bool) and 0 < self.reported <= 1 and self.unit in ("", "-", "–")):
+                return f"{self.reported_text} (= {_fmt(self.reported)})"  # a percentage compared as a fraction
             return self.reported_text
         if self.rule == "range":
             return f"{_fmt(self.reported[0])}-{_fmt(self.reported[1])} {self.unit}".strip()
@@ -503,8 +507,10 @@ def scorecard_html(results: list[ClaimResult] | None = None, link_suffix: str = 
     """The scorecard as an HTML table, each claim linked to its chapter section."""
     results = evaluate_all() if results is None else results
     df = frame(results).reset_index()
+    df["where"] = df["paper"] + ", " + df["where"]  # one column for paper and place: the table fits the page
+    df = df.drop(columns=["paper", "data"])  # the data used is in the status and note (and in claims.json)
     links = [f'<a href="{html.escape(r.claim.chapter)}{link_suffix}#{html.escape(r.claim.anchor)}">'
-             f'{html.escape(r.claim.id)}</a>' for r in results]
+             f'{html.escape(r.claim.id).replace(".", ".<wbr>")}</a>' for r in results]
     return _html_table(df, [r.status for r in results], "ssekit-scorecard", links, row_below="note")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
-__all__ = ["box_with_points", "SURROGATE_MARK", "mark_surrogate", "OKABE_ITO", "LINESTYLES", "use_style"]
+__all__ = ["box_with_points", "DISPLAY_WIDTH_IN", "fit_text", "SURROGATE_MARK", "mark_surrogate", "OKABE_ITO", "LINESTYLES", "use_style"]
 
 OKABE_ITO = [
     "#0072B2",  # blue
@@ -54,13 +54,47 @@ def use_style() -> None:
 SURROGATE_MARK = "SURROGATE DATA - not the paper's measurements"
 
 
+#: Width (inches at figure.dpi) at which the book's column shows a figure at its natural size.
+DISPLAY_WIDTH_IN = 7.3
+
+
+def fit_text(fig, display_width_in: float = DISPLAY_WIDTH_IN):
+    """Scale every text of a wide figure so it reads at its set size once the page shrinks the figure.
+
+    A figure wider than the book's column is scaled down by the browser;
+    multiplying its font sizes by ``width / display_width_in`` keeps titles,
+    ticks, legends and annotations at the sizes the style sets (9-10 pt).
+    Re-runs ``tight_layout`` and returns the figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(14.6, 3))
+    >>> ax.set_xlabel("x (µm)", fontsize=10) and None
+    >>> round(fit_text(fig).axes[0].xaxis.label.get_fontsize())
+    20
+    >>> plt.close(fig)
+    """
+    import matplotlib.text
+
+    scale = fig.get_figwidth() / display_width_in
+    if scale > 1.02:
+        for t in fig.findobj(matplotlib.text.Text):
+            t.set_fontsize(t.get_fontsize() * scale)
+        if not fig.get_constrained_layout():
+            fig.tight_layout()
+    return fig
+
+
 def mark_surrogate(fig, text: str = SURROGATE_MARK):
-    """Write a visible surrogate label across the bottom of a figure (returns the figure).
+    """Write a visible surrogate label above a figure (returns the figure).
 
     Every figure made from surrogate data carries it, so that no image of
     the book can be mistaken for the paper's results when copied alone.
     """
-    fig.text(0.5, 0.005, text, ha="center", va="bottom", fontsize=9, color="#B35806", weight="bold",
+    # just above the figure's top edge: never over an axis label, title or legend; the book's
+    # inline figures are saved with a tight bounding box, which takes the label in
+    fig.text(0.5, 1.01, text, ha="center", va="bottom", fontsize=10, color="#B35806", weight="bold",
              bbox=dict(facecolor="white", edgecolor="#E69F00", boxstyle="round,pad=0.2", alpha=0.9))
     return fig
 

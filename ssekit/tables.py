@@ -27,7 +27,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["show", "fmt_sig", "fmt_p", "pretty_unit", "pretty_text", "MISSING", "UNIT_WORDS"]
+__all__ = ["show", "fmt_sig", "fmt_p", "pretty_unit", "pretty_text", "label", "MISSING", "UNIT_WORDS"]
 
 #: What a missing value shows as.
 MISSING = "—"
@@ -35,7 +35,7 @@ MISSING = "—"
 UNIT_WORDS = {
     "ohm cm^2": "Ω cm²", "ohm cm2": "Ω cm²", "ohm": "Ω", "um": "µm", "uL/mg": "µL mg⁻¹", "g/cm3": "g cm⁻³",
     "g/cm^3": "g cm⁻³", "S/cm": "S cm⁻¹", "mAh/g": "mAh g⁻¹", "mAh/cm2": "mAh cm⁻²", "mg/cm2": "mg cm⁻²",
-    "angstrom": "Å", "A^3": "Å³", "A3": "Å³", "degC": "°C", "degree": "°", "cm2": "cm²", "(S/cm)^2": "(S cm⁻¹)²",
+    "angstrom": "Å", "A": "Å", "A^3": "Å³", "A3": "Å³", "degC": "°C", "degree": "°", "cm2": "cm²", "(S/cm)^2": "(S cm⁻¹)²",
     "Wh/kg": "Wh kg⁻¹", "Wh/L": "Wh L⁻¹",
 }
 
@@ -49,6 +49,7 @@ _TEXT_UNITS = [  # (pattern, replacement) for ASCII units inside free text, long
     (re.compile(r"\(uL/mg\)\^2"), "(µL mg⁻¹)²"), (re.compile(r"\bohm cm\^?2\b"), "Ω cm²"),
     (re.compile(r"\buL/mg\b"), "µL mg⁻¹"), (re.compile(r"\bmAh/cm2\b"), "mAh cm⁻²"), (re.compile(r"\bmAh/g\b"), "mAh g⁻¹"), (re.compile(r"\bg/cm3\b"), "g cm⁻³"),
     (re.compile(r"(?<=[\d)] )um\b|(?<=of )um\b"), "µm"), (re.compile(r"(?<=\d )ohm\b"), "Ω"),
+    (re.compile(r"(?<=\d) A\b(?![-/])"), " Å"), (re.compile(r"\bdegC\b"), "°C"),
 ]
 
 
@@ -83,7 +84,10 @@ def fmt_sig(x, sig: int = 3) -> str:
         return "∞" if x > 0 else "−∞"
     if 1e-3 <= abs(x) < 1e5:
         return f"{x:.{sig}g}"
-    return f"{x:.{sig - 1}e}"
+    mantissa, exponent = f"{x:.{sig - 1}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{exponent}"
 
 
 def fmt_p(p) -> str:
@@ -91,6 +95,20 @@ def fmt_p(p) -> str:
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return MISSING
     return "< 1e-300" if p < 1e-300 else f"{float(p):.1e}"
+
+
+def label(name: str, unit: str | None = None) -> str:
+    """A column or parameter name as a reader's label: ``thickness_um`` -> ``thickness (µm)``.
+
+    Examples
+    --------
+    >>> label("se_thickness_um"), label("areal_capacity", "mAh/cm2"), label("np_ratio", "-")
+    ('se thickness (µm)', 'areal capacity (mAh cm⁻²)', 'np ratio')
+    """
+    if unit and unit.strip() not in ("-", "–", "1"):
+        return f"{str(name).replace('_', ' ')} ({pretty_unit(unit)})"
+    out = _header(name, {})
+    return out if out != str(name) else str(name).replace("_", " ")
 
 
 def _header(name: str, units: dict[str, str]) -> str:
@@ -137,8 +155,16 @@ def show(df: pd.DataFrame, *, units: dict[str, str] | None = None, sig: int | di
     units = units or {}
     pvalues = set(pvalues)
     out = df.copy()
-    if isinstance(out.columns, pd.MultiIndex):
-        out.columns = [" ".join(str(c) for c in col if str(c)).strip() for col in out.columns]
+    if isinstance(out.columns, pd.MultiIndex):  # ("LS_uL_per_mg", "mean") -> "LS mean (µL mg⁻¹)"
+        def joined(col):
+            first, rest = str(col[0]), " ".join(str(c) for c in col[1:] if str(c))
+            head = _header(first, units)
+            if head != first and head.endswith(")") and " (" in head:
+                base, unit = head.rsplit(" (", 1)
+                return f"{base} {rest} ({unit}".replace("  ", " ") if rest else head
+            return f"{first} {rest}".strip()
+        out.columns = [joined(col) for col in out.columns]
+    out.index = out.index.set_names([_header(n, {}) if isinstance(n, str) else n for n in out.index.names])
     fmts = {}
     for col in out.columns:
         s = sig.get(col, 3) if isinstance(sig, dict) else sig
@@ -152,7 +178,7 @@ def show(df: pd.DataFrame, *, units: dict[str, str] | None = None, sig: int | di
             fmts[col] = lambda v: MISSING if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
     has_missing = bool(out.isna().to_numpy().any())
     header = {c: _header(c, units) for c in out.columns}
-    st = out.style.format(fmts, na_rep=MISSING).format_index(lambda v: fmt_sig(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else pretty_text(v), axis=0)
+    st = out.style.format(fmts, na_rep=MISSING).format_index(lambda v: fmt_sig(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else pretty_text(_header(v, {}) if re.fullmatch(r"\w+", str(v)) else v), axis=0)
     st = st.relabel_index([header[c] for c in out.columns], axis=1)
     plain = isinstance(df.index, pd.RangeIndex) and df.index.name is None
     if index is False or (index is None and plain):

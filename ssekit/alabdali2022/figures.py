@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 
 from ..physics import microstructure as ms
-from ..style import OKABE_ITO
+from ..style import OKABE_ITO, fit_text
 from . import analysis
 
 __all__ = ["composite_slice", "sweeps", "size_ratio"]
@@ -36,8 +36,8 @@ def composite_slice(img, z: int | None = None):
     ax.grid(False)
     for colour, name in zip(PHASE_COLOURS, [ms.PHASES[p] for p in sorted(ms.PHASES)]):
         ax.scatter([], [], marker="s", color=colour, edgecolors="black", label=name)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
-    return fig
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return fit_text(fig)
 
 
 def sweeps():
@@ -52,9 +52,9 @@ def sweeps():
         axes[1, j].set_xlabel(label)
     axes[0, 0].set_ylabel("σ_eff / σ_SE (–)")
     axes[1, 0].set_ylabel("tortuosity factor τ (–)")
-    axes[0, 0].legend(fontsize=8)
+    axes[0, 0].legend(fontsize=9)
     fig.tight_layout()
-    return fig
+    return fit_text(fig)
 
 
 def size_ratio():
@@ -64,13 +64,13 @@ def size_ratio():
     axes[0].plot(s["size_ratio"], s["sigma_eff"], "o-", color=OKABE_ITO[0], label="σ_eff/σ_SE")
     axes[0].plot(s["size_ratio"], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label="Bruggeman ε^1.5")
     axes[0].set_ylabel("σ_eff / σ_SE (–)")
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=9)
     axes[1].plot(s["size_ratio"], s["tau_SE"], "o-", color=OKABE_ITO[0])
     axes[1].set_ylabel("SE tortuosity factor (–)")
     axes[2].plot(s["size_ratio"], s["AM percolating"], "o-", color=OKABE_ITO[2], label="AM percolating fraction")
     axes[2].plot(s["size_ratio"], s["AM-SE area (1/r_AM)"], "s--", color=OKABE_ITO[3], label="AM–SE area × r_AM")
-    axes[2].legend(fontsize=8)
+    axes[2].legend(fontsize=9)
     for a in axes:
         a.set_xlabel("AM/SE radius ratio (–)")
     fig.tight_layout()
-    return fig
+    return fit_text(fig)

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from ..ml.filmclass import PCA_LABELS, decision_map, surface
-from ..style import OKABE_ITO, SURROGATE_MARK, box_with_points, mark_surrogate
+from ..style import OKABE_ITO, SURROGATE_MARK, box_with_points, fit_text, mark_surrogate
 from .films import active_film_data
 
 __all__ = ["f1_by_reading", "power_study", "fig3_dot", "CLASS_COLOURS", "CLASS_MARKERS", "CLASS_NAMES", "UNITS", "table1_plot", "biplot", "elbow_silhouette",
@@ -25,7 +25,7 @@ UNITS = {"thickness_um": "thickness (µm)", "DoT_um": "DoT (µm)", "sigma_S_per_
 
 def _marked(fig_or_ax):
     """Label the figure as surrogate-based when the active film data are the surrogate."""
-    fig = getattr(fig_or_ax, "figure", fig_or_ax)
+    fig = fit_text(getattr(fig_or_ax, "figure", fig_or_ax))
     if active_film_data().is_surrogate:
         mark_surrogate(fig)
     return fig_or_ax
@@ -47,7 +47,7 @@ def table1_plot(t1: pd.DataFrame, ax=None):
     ax.set_yscale("log")
     ax.set_xlabel("film thickness (µm)")
     ax.set_ylabel("ionic conductivity (S/cm)")
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return ax
 
 
@@ -71,7 +71,7 @@ def biplot(pca, classes=None, ax=None):
             m = np.asarray(classes) == c
             ax.scatter(s.loc[m, "PC1"], s.loc[m, "PC2"], s=18, c=CLASS_COLOURS[c], marker=CLASS_MARKERS[c],
                        label=CLASS_NAMES[c], alpha=0.8)
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(fontsize=9, loc="lower left")
     scale = 0.9 * np.abs(s[["PC1", "PC2"]]).max().min() / np.abs(pca.loadings[["PC1", "PC2"]]).max().max()
     tips = pca.loadings[["PC1", "PC2"]] * scale
     for var, (x, y) in tips.iterrows():
@@ -208,10 +208,12 @@ def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | No
         ax.set_xlabel(UNITS["LS_uL_per_mg"])
     handles = [plt.Rectangle((0, 0), 1, 1, color=col, alpha=0.75) for col in colours]
     names = [CLASS_NAMES.get(c, f"{c} conductivity") for c in classes]
-    fig.legend(handles, names, loc="lower center", ncol=len(classes), fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    for ax in np.ravel(axes):
+        ax.set_xticks([0.8, 1.0, 1.2])  # no tick at the panel edges, where neighbours' labels would meet
+    fig.legend(handles, names, loc="upper center", ncol=len(classes), fontsize=9, bbox_to_anchor=(0.5, 0.0))
     if title:
         fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     return _marked(fig)
 
 
@@ -242,7 +244,7 @@ def f1_distribution(repeated: pd.DataFrame, single: float, reported: float = 0.9
     ax.axvspan(lo, hi, color="0.85", zorder=0, label=f"95 % interval {lo:.2f}-{hi:.2f}")
     ax.set_xlabel("F1 on the 20 % test set (macro average, –)")
     ax.set_ylabel("splits (count)")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=9, loc="upper left")
     return _marked(ax)
 
 
@@ -258,7 +260,7 @@ def f1_by_reading(a, reported: float = 0.94):
     ax.set_ylabel("macro F1, 20 % test set (–)")
     ax.set_title("F1 over 100 random 80/20 splits (Fig. 4 classifier)", fontsize=10)
     ax.legend(fontsize=9, loc="lower left")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     return _marked(fig)
 
 
@@ -271,5 +273,5 @@ def power_study(power: pd.DataFrame, reported: float = 0.94):
     ax.set_ylabel("macro F1, one 80/20 split (–)")
     ax.set_title("How much one F1 can vary: simulated studies", fontsize=10)
     ax.legend(fontsize=9, loc="lower right")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout()
     return _marked(fig)

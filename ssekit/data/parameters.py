@@ -73,7 +73,7 @@ class ParameterSet(dict[str, Parameter]):
         from ..tables import pretty_text, pretty_unit, show
 
         df = self.to_frame()
-        df["unit"] = df["unit"].map(lambda u: "–" if u in ("-", "") else pretty_text(pretty_unit(u)))
+        df["unit"] = df["unit"].map(lambda u: "–" if u in ("-", "") else pretty_text(pretty_unit(u)).replace(" ", "\u00a0"))
         for col in df.columns:
             if col != "unit" and not pd.api.types.is_numeric_dtype(df[col]):
                 df[col] = df[col].map(lambda v: pretty_text(v) if isinstance(v, str) else v)

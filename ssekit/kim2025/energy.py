@@ -219,17 +219,17 @@ def routes_on_curves(config: str = "ncm811_li", se_sigma_S_per_cm: float = 1e-3)
 
 
 def threshold_steps(config: str = "ncm811_li") -> pd.DataFrame:
-    """How each model change of issue 13 moves the 350 Wh/kg and 750 Wh/L thresholds (um), one step at a time.
+    """How each refinement of the cell model moves the 350 Wh/kg, 400 Wh/kg and 750 Wh/L thresholds (µm), one step at a time.
 
-    Steps: the old model (SE 1.64 g/cm3, volume at discharge, flat
+    Steps: a simple model (SE 1.64 g/cm3, volume at discharge, flat
     packaging), then the crystallographic SE density, the charged-state
-    volume, and the geometric pouch (today's default). Monopolar and bipolar.
+    volume, and the geometric pouch (the book's model). Monopolar and bipolar.
     """
-    steps = [("before: SE 1.64 g/cm3, discharged volume, flat packaging",
+    steps = [("simple model: SE 1.64 g/cm³, discharged volume, flat packaging",
               {"se_density": 1.64, "volume_state": 0, "packaging": 0}),
-             ("+ SE density 1.86 g/cm3 (crystallographic)", {"volume_state": 0, "packaging": 0}),
+             ("+ SE density 1.86 g/cm³ (crystallographic)", {"volume_state": 0, "packaging": 0}),
              ("+ volume at the larger of charged/discharged", {"packaging": 0}),
-             ("+ geometric pouch (now the default)", {})]
+             ("+ geometric pouch (the book's model)", {})]
     rows = []
     for label, over in steps:
         for bip in (0, 1):

@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..physics.asr import area_specific_resistance
-from ..style import LINESTYLES, OKABE_ITO
+from ..style import LINESTYLES, OKABE_ITO, fit_text
+from ..tables import label, pretty_unit
 
 __all__ = ["asr_vs_thickness", "asr_section31", "binder_and_porosity", "fig4c_with_chen_film", "energy_vs_thickness",
            "sensitivity_tornado", "threshold_maps", "energy_rate"]
@@ -42,11 +43,11 @@ def asr_vs_thickness(
                   label=f"{label} ({sigma:.2g} S/cm)")
     for j, (label, value) in enumerate((reference_lines or {}).items()):
         ax.axhline(value, color="0.35", lw=1, ls=[":", "--"][j % 2])
-        ax.annotate(label, (L[-1], value), xytext=(-2, 3), textcoords="offset points", fontsize=8, color="0.25",
+        ax.annotate(label, (L[-1], value), xytext=(-2, 3), textcoords="offset points", fontsize=9, color="0.25",
                     ha="right")
     ax.set_xlabel("electrolyte thickness L (µm)")
     ax.set_ylabel("area-specific resistance (Ω cm²)")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=9, loc="upper left")
     return ax
 
 
@@ -70,7 +71,7 @@ def asr_section31():
     )
     ax.axvline(kasr.params().get_value("lps_thickness", "um"), color="0.6", lw=0.8)
     ax.set_title("Electrolyte-layer ASR, Kim et al. 2025 Sec. 3.1")
-    return fig
+    return fit_text(fig)
 
 
 def binder_and_porosity():
@@ -95,7 +96,7 @@ def binder_and_porosity():
     a2.set_xlabel("porosity (%)")
     a2.set_ylabel("σ_eff / σ_SE (–)")
     fig.tight_layout()
-    return fig
+    return fit_text(fig)
 
 
 def fig4c_with_chen_film():
@@ -116,7 +117,7 @@ def fig4c_with_chen_film():
             label="Chen 2021 film")
     ax.plot(L_pellet, area_specific_resistance(L_pellet, rep.get_value("powder_sigma", "S/cm")), "s", color="0.4",
             ms=8, label=f"powder pellet, {L_pellet:g} µm")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=9, loc="upper left")
     return ax.figure
 
 
@@ -141,9 +142,9 @@ def energy_vs_thickness(thickness_um=None):
     for a in (a1, a2):
         a.set_xlabel("separator thickness (µm)")
     handles, labels = a1.get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=9, loc="lower center", ncol=4, bbox_to_anchor=(0.5, -0.01))
-    fig.tight_layout(rect=(0, 0.13, 1, 1))
-    return fig
+    fig.legend(handles, labels, fontsize=9, loc="upper center", ncol=4, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout()
+    return fit_text(fig)
 
 
 def sensitivity_tornado(oat):
@@ -152,11 +153,13 @@ def sensitivity_tornado(oat):
     y = np.arange(len(oat))[::-1]
     ax.barh(y, oat["dWh/kg at low"], color=OKABE_ITO[4], hatch="//", edgecolor="black", label="low end")
     ax.barh(y, oat["dWh/kg at high"], color=OKABE_ITO[0], edgecolor="black", label="high end")
-    ax.set_yticks(y, [f"{n} ({r.low:g}-{r.high:g} {r.unit})" for n, r in oat.iterrows()], fontsize=8)
+    names = [f"{label(n).split(' (')[0]}: {r.low:g}–{r.high:g} {pretty_unit(r.unit) if r.unit not in ('-', '') else ''}"
+             for n, r in oat.iterrows()]
+    ax.set_yticks(y, [t.strip() for t in names], fontsize=9)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel("change of cell energy density (Wh/kg)")
-    ax.legend(fontsize=8)
-    return fig
+    ax.legend(fontsize=9)
+    return fit_text(fig)
 
 
 def threshold_maps(config: str = "ncm811_li"):
@@ -170,13 +173,13 @@ def threshold_maps(config: str = "ncm811_li"):
         Z = np.where(np.isnan(m.to_numpy()), 0.0, m.to_numpy())
         cf = ax.contourf(X, Y, Z, levels=np.arange(0, 161, 10), cmap="viridis", extend="max")
         cs = ax.contour(X, Y, Z, levels=[20, 30, 60, 80], colors="white", linewidths=1)
-        ax.clabel(cs, fmt="%g µm", fontsize=8)
+        ax.clabel(cs, fmt="%g µm", fontsize=9)
         ax.set_title(f"{target:g} {unit}, cell level")
         ax.set_xlabel("N:P ratio (–)")
         ax.set_ylabel("areal capacity (mAh/cm²)")
         fig.colorbar(cf, ax=ax, label="largest separator thickness (µm); 0 = unreachable")
     fig.tight_layout()
-    return fig
+    return fit_text(fig)
 
 
 def energy_rate(config: str = "ncm811_li", thicknesses_um=(10, 30, 60, 100, 200)):
@@ -192,5 +195,5 @@ def energy_rate(config: str = "ncm811_li", thicknesses_um=(10, 30, 60, 100, 200)
     ax.set_xlabel("power density (W/kg, cell level)")
     ax.set_ylabel("energy delivered (Wh/kg, cell level)")
     ax.set_ylim(bottom=30)
-    ax.legend(fontsize=8)
-    return fig
+    ax.legend(fontsize=9)
+    return fit_text(fig)

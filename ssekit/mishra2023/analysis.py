@@ -156,7 +156,7 @@ def arrhenius_comparison() -> pd.DataFrame:
         if len(same):
             rows.append((f["composition"], f["Ea_fit_eV"], f["Ea_se_eV"], f["n"], f["T_min_C"], f["T_max_C"],
                          float(same["Ea_eV"].median()), len(same)))
-    return pd.DataFrame(rows, columns=["composition", "Ea fit (eV)", "se (eV)", "points", "T min (C)", "T max (C)",
+    return pd.DataFrame(rows, columns=["composition", "Ea fit (eV)", "se (eV)", "points", "T min (°C)", "T max (°C)",
                                        "Ea Laskowski median (eV)", "Laskowski rows"])
 
 

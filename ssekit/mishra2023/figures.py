@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..style import OKABE_ITO
+from ..style import OKABE_ITO, fit_text
 from . import analysis
 
 __all__ = ["distributions", "fig7_correlations", "fig5_predicted_vs_measured", "fig6_loss_curves", "arrhenius_check",
@@ -25,7 +25,7 @@ def distributions(df):
     a2.set_xlabel("compounds (count)")
     a2.set_ylabel("")
     fig.tight_layout()
-    return fig
+    return fit_text(fig)
 
 
 def fig7_correlations():
@@ -42,7 +42,7 @@ def fig7_correlations():
         ax.set_title(title, fontsize=10)
         ax.tick_params(labelsize=10, rotation=0)
     fig.tight_layout()
-    return fig
+    return fit_text(fig)
 
 
 def fig5_predicted_vs_measured():
@@ -63,12 +63,12 @@ def fig5_predicted_vs_measured():
         ax.plot([lo, hi], [lo, hi], "k--", lw=1)
         ax.set_xlabel(f"measured {lab}")
         ax.set_ylabel(f"predicted {lab.split(';')[0]}")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=9)
     axes[0].set_title("ANN, raw S/cm (paper's set-up)", fontsize=9)
     axes[1].set_title("same, log axes", fontsize=9)
     axes[2].set_title(f"{best_name}, trained on log10 σ", fontsize=9)
     fig.tight_layout()
-    return fig
+    return fit_text(fig)
 
 
 def fig6_loss_curves():
@@ -87,7 +87,7 @@ def arrhenius_check(arr):
     ax.plot(lim, lim, "k--", lw=1)
     ax.set_xlabel("Ea, Laskowski 2023 (eV)")
     ax.set_ylabel("Ea, Arrhenius fit to Liverpool data (eV)")
-    return fig
+    return fit_text(fig)
 
 
 def predictor_parity():
@@ -112,6 +112,6 @@ def predictor_parity():
     ax.set_ylim(lim)
     ax.set_xlabel("measured log10 σ (σ in S/cm); ▼ '<1E-10' stored as 1e-15")
     ax.set_ylabel("predicted log10 σ, chemical system held out")
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    ax.legend(fontsize=9, loc="upper left", ncol=2)
     fig.tight_layout()
-    return fig
+    return fit_text(fig)
