@@ -94,7 +94,7 @@ def mark_surrogate(fig, text: str = SURROGATE_MARK):
     """
     # just above the figure's top edge: never over an axis label, title or legend; the book's
     # inline figures are saved with a tight bounding box, which takes the label in
-    fig.text(0.5, 1.01, text, ha="center", va="bottom", fontsize=10, color="#B35806", weight="bold",
+    fig.text(0.5, 1.01, text, ha="center", va="bottom", fontsize=10 * max(1.0, fig.get_figwidth() / DISPLAY_WIDTH_IN), color="#B35806", weight="bold",
              bbox=dict(facecolor="white", edgecolor="#E69F00", boxstyle="round,pad=0.2", alpha=0.9))
     return fig
 
