@@ -33,14 +33,16 @@ def fig7_correlations():
     ours = analysis.correlations()
     paper = analysis.paper_fig7().loc[ours.index, ours.columns]
     labels = [analysis.LABELS[c] for c in ours.columns]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4.4))
+    # 2 x 2 at the column's width, so each cell is wide enough for its 9 pt number
+    fig, axes = plt.subplots(2, 2, figsize=(7.3, 6.8))
     titles = ("Fig. 7 as printed (120 compounds)", f"open data ({len(analysis.table())} compounds)", "open − paper")
-    for k, (ax, m, title) in enumerate(zip(axes, (paper, ours, ours - paper), titles)):
+    for k, (ax, m, title) in enumerate(zip(axes.ravel(), (paper, ours, ours - paper), titles)):
         sns.heatmap(pd.DataFrame(m.to_numpy(), index=labels, columns=labels), ax=ax, cmap="PuOr_r", vmin=-1, vmax=1,
-                    annot=True, fmt=".2f", annot_kws={"fontsize": 9}, square=True, cbar=k == 2,
-                    cbar_kws={"label": "Pearson r (–)", "shrink": 0.8, "ticks": [-1, -0.5, 0, 0.5, 1]})
+                    annot=True, fmt=".2f", annot_kws={"fontsize": 8.5}, square=True, cbar=k == 2,
+                    cbar_kws={"label": "Pearson r (–)", "shrink": 0.9, "ticks": [-1, -0.5, 0, 0.5, 1]})
         ax.set_title(title, fontsize=10)
         ax.tick_params(labelsize=10, rotation=0)
+    axes[1, 1].axis("off")
     fig.tight_layout()
     return fit_text(fig)
 
