@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 from matplotlib.colors import ListedColormap
 
 from ..physics import microstructure as ms
@@ -50,6 +51,8 @@ def sweeps():
         axes[0, j].plot(s[col], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label="Bruggeman ε^1.5")
         axes[1, j].plot(s[col], s["tau"], "o-", color=OKABE_ITO[0])
         axes[1, j].set_xlabel(label)
+        for i in (0, 1):
+            axes[i, j].xaxis.set_major_locator(MaxNLocator(5))  # porosity ticks would otherwise collide
     axes[0, 0].set_ylabel("σ_eff / σ_SE (–)")
     axes[1, 0].set_ylabel("tortuosity factor τ (–)")
     axes[0, 0].legend(fontsize=9)
