@@ -15,6 +15,9 @@ __all__ = ["composite_slice", "sweeps", "size_ratio"]
 PHASE_COLOURS = ["white", OKABE_ITO[0], OKABE_ITO[1], "black"]  # pore, SE, AM, binder
 
 
+SIGMA_RATIO = r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$"
+BRUGGEMAN = r"Bruggeman $\varepsilon^{1.5}$"
+
 def composite_slice(img, z: int | None = None):
     """One z-slice of a labelled voxel composite, phases in the book's colours.
 
@@ -48,12 +51,12 @@ def sweeps():
                                             ("porosity", "porosity", "porosity (volume fraction)"))):
         s = analysis.sweep(kind)
         axes[0, j].plot(s[col], s["sigma_eff"], "o-", color=OKABE_ITO[0], label="voxel solve")
-        axes[0, j].plot(s[col], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label="Bruggeman ε^1.5")
+        axes[0, j].plot(s[col], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label=BRUGGEMAN)
         axes[1, j].plot(s[col], s["tau"], "o-", color=OKABE_ITO[0])
         axes[1, j].set_xlabel(label)
         for i in (0, 1):
             axes[i, j].xaxis.set_major_locator(MaxNLocator(5))  # porosity ticks would otherwise collide
-    axes[0, 0].set_ylabel("σ_eff / σ_SE (–)")
+    axes[0, 0].set_ylabel(SIGMA_RATIO + " (–)")
     axes[1, 0].set_ylabel("tortuosity factor τ (–)")
     axes[0, 0].legend(fontsize=9)
     fig.tight_layout()
@@ -64,9 +67,9 @@ def size_ratio():
     """SE σ_eff and tortuosity, AM percolating fraction and AM-SE area against the AM/SE size ratio (explicit SE)."""
     s = analysis.size_ratio()
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
-    axes[0].plot(s["size_ratio"], s["sigma_eff"], "o-", color=OKABE_ITO[0], label="σ_eff/σ_SE")
-    axes[0].plot(s["size_ratio"], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label="Bruggeman ε^1.5")
-    axes[0].set_ylabel("σ_eff / σ_SE (–)")
+    axes[0].plot(s["size_ratio"], s["sigma_eff"], "o-", color=OKABE_ITO[0], label=SIGMA_RATIO)
+    axes[0].plot(s["size_ratio"], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label=BRUGGEMAN)
+    axes[0].set_ylabel(SIGMA_RATIO + " (–)")
     axes[0].legend(fontsize=9)
     axes[1].plot(s["size_ratio"], s["tau_SE"], "o-", color=OKABE_ITO[0])
     axes[1].set_ylabel("SE tortuosity factor (–)")

@@ -87,14 +87,14 @@ def binder_and_porosity():
     for x in (2, 5):
         a1.axvline(x, color="0.6", lw=0.8, ls=":")
     a1.set_xlabel("binder content (wt%)")
-    a1.set_ylabel("σ_eff / σ_SE (–)")
+    a1.set_ylabel(r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$ (–)")
     a1.legend()
     eps = np.linspace(0, 0.3, 101)
     a2.plot(eps * 100, km.relative_conductivity(porosity=eps), color=OKABE_ITO[2])
     for e in (p.get_value("wip_porosity_before", "-"), p.get_value("wip_porosity_after", "-")):
         a2.plot(e * 100, km.relative_conductivity(porosity=e), "o", color="black")
     a2.set_xlabel("porosity (%)")
-    a2.set_ylabel("σ_eff / σ_SE (–)")
+    a2.set_ylabel(r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$ (–)")
     fig.tight_layout()
     return fit_text(fig)
 
