@@ -38,7 +38,7 @@ from typing import TypeVar
 
 from threadpoolctl import threadpool_limits
 
-__all__ = ["one_thread", "single_threaded", "workers", "parallel_map"]
+__all__ = ["one_thread", "single_threaded", "usable_cpus", "workers", "parallel_map", "fit_forest"]
 
 F = TypeVar("F", bound=Callable)
 
@@ -78,20 +78,64 @@ def single_threaded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def usable_cpus() -> int:
+    """The number of CPUs this process may run on (its affinity mask where the system has one).
+
+    Examples
+    --------
+    >>> usable_cpus() >= 1
+    True
+    """
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
 def workers() -> int:
-    """Worker processes for :func:`parallel_map`: ``$SSEKIT_JOBS`` (default 1), at most the CPUs this process may use.
+    """Worker processes for :func:`parallel_map`: ``$SSEKIT_JOBS`` (default 1), at most :func:`usable_cpus`.
+
+    Raises
+    ------
+    InputError
+        When ``$SSEKIT_JOBS`` is not a whole number of at least 1.
 
     Examples
     --------
     >>> workers() >= 1
     True
     """
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        n = os.cpu_count() or 1
     wanted = os.environ.get("SSEKIT_JOBS", "").strip()
-    return max(1, min(n, int(wanted) if wanted else 1))
+    if not wanted:
+        return 1
+    if not wanted.isdigit() or int(wanted) < 1:
+        from .errors import InputError
+
+        raise InputError(f"environment variable SSEKIT_JOBS = {wanted!r}: must be a whole number of worker "
+                         f"processes, at least 1 (this machine allows up to {usable_cpus()})")
+    return min(usable_cpus(), int(wanted))
+
+
+def fit_forest(forest, X, y):
+    """Fit a scikit-learn tree ensemble on up to two threads, then leave it predicting on one.
+
+    Trees are grown from seeds drawn before fitting, so the fitted forest is
+    the same whatever the thread count (tree building releases the GIL:
+    about 1.3x faster on two cores). Prediction stays on one thread, because
+    threads would add the trees' predictions in a varying order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import ExtraTreesRegressor
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.arange(10.0)
+    >>> f = fit_forest(ExtraTreesRegressor(n_estimators=5, random_state=0), X, y)
+    >>> f.n_jobs, bool(np.allclose(f.predict(X), ExtraTreesRegressor(n_estimators=5, random_state=0).fit(X, y).predict(X)))
+    (1, True)
+    """
+    forest.set_params(n_jobs=min(2, usable_cpus()))
+    forest.fit(X, y)
+    return forest.set_params(n_jobs=1)
 
 
 def parallel_map(func: Callable, items, n_jobs: int | None = None) -> list:

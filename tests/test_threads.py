@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from threadpoolctl import threadpool_info
 
 from ssekit import threads
+from ssekit.errors import InputError
 from ssekit.chen2021 import films
 from ssekit.ml import filmclass as filmml
 from ssekit.physics import microstructure as ms
@@ -50,3 +52,20 @@ def test_workers_default_is_one(monkeypatch):
     monkeypatch.setenv("SSEKIT_JOBS", "64")
     assert 1 <= threads.workers() <= 64
 
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-2", "1.5"])
+def test_workers_refuses_a_bad_ssekit_jobs(monkeypatch, value):
+    monkeypatch.setenv("SSEKIT_JOBS", value)
+    with pytest.raises(InputError, match=r"SSEKIT_JOBS = .*whole number"):
+        threads.workers()
+
+
+def test_fit_forest_gives_the_one_thread_forest():
+    from sklearn.ensemble import RandomForestRegressor
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 4)), rng.normal(size=60)
+    a = threads.fit_forest(RandomForestRegressor(n_estimators=20, random_state=3), X, y)
+    b = RandomForestRegressor(n_estimators=20, random_state=3, n_jobs=1).fit(X, y)
+    assert a.n_jobs == 1 and np.array_equal(a.predict(X), b.predict(X))

@@ -31,7 +31,6 @@ A row's own conductivity column is never read when it is predicted.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,11 +44,12 @@ from ..chemistry import CRYSTAL_SYSTEMS, cell_volume, crystal_system, element_am
 from ..data.joins import join_activation_energy, join_temperature
 from ..errors import InputError
 from ..physics.constants import CELSIUS_TO_KELVIN, K_B_EV
+from ..threads import fit_forest, one_thread
 from .composition import composition_descriptors, descriptor_names, element_fraction_matrix, element_table
 
 __all__ = ["CENSORED_LOG10", "HEADS", "LATTICE", "SCHEMES", "chemical_system", "conductivity_features",
            "target_log10", "ConductivityModel", "ObelixRF", "LatticeRF", "cv_splits", "cross_validate",
-           "cv_table", "conformal_quantile", "normalised_conformal", "interval_coverage", "with_threads", "rows_from_csv_frame", "train",
+           "cv_table", "conformal_quantile", "normalised_conformal", "interval_coverage", "rows_from_csv_frame", "train",
            "shipped_model", "predict_rows"]
 
 #: log10 σ given to conductivities reported only as an upper bound (OBELiX: '<1E-10' stored as 1e-15).
@@ -60,23 +60,6 @@ CELL = LATTICE + ["V_A3", "atoms_per_cell", "V_per_atom_A3", "Li_per_nm3", "dens
                   "crystal_system_index"]
 EA = ["Ea_eV", "T_C", "Ea_over_kT"]
 SCHEMES = ("chemical system", "family", "random")
-
-
-def with_threads(n: int = 1):
-    """A context manager limiting BLAS/OpenMP threads (threadpoolctl), against oversubscription on small machines.
-
-    Parameters
-    ----------
-    n : int
-        Threads allowed inside the block.
-
-    Returns
-    -------
-    threadpoolctl.threadpool_limits
-    """
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=n)
 
 
 def chemical_system(formula) -> str | None:
@@ -225,19 +208,6 @@ def _trees(seed: int, n_estimators: int = 100, max_features: float = 1.0, min_sa
                                random_state=seed, n_jobs=1)
 
 
-def _fit_forest(forest, X, y):
-    """Fit a tree ensemble with a thread per usable CPU (at most 2), then predict with one.
-
-    Trees are grown from seeds drawn before fitting, so the fitted forest is
-    the same whatever the thread count (tree building releases the GIL: about
-    1.4x faster on two cores). Prediction stays on one thread, because
-    threads would add the trees' predictions in a varying order.
-    """
-    forest.set_params(n_jobs=min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
-    forest.fit(X, y)
-    return forest.set_params(n_jobs=1)
-
-
 @dataclass
 class ConductivityModel:
     """The three-head predictor (see the module docstring).
@@ -312,8 +282,8 @@ class ConductivityModel:
             if m.sum() < 20:
                 continue
             X = F.loc[m, self.columns_[head]].to_numpy(float)
-            with with_threads(1):
-                self.heads_[head] = _fit_forest(_trees(self.seed, self.n_estimators), X, y[m])
+            with one_thread():
+                self.heads_[head] = fit_forest(_trees(self.seed, self.n_estimators), X, y[m])
             self.n_train_[head] = int(m.sum())
         if calibrate:
             pred, spread = self.out_of_fold(F, y)
@@ -454,8 +424,8 @@ class _Baseline:
         """Fit on the rows of ``F`` with labels ``y``."""
         self.mean_ = float(np.mean(y))
         model = self._model()
-        self.model_ = (_fit_forest(model, self._X(F), np.asarray(y, float)) if hasattr(model, "estimators_") or
-                       hasattr(model, "n_estimators") else model.fit(self._X(F), np.asarray(y, float)))
+        X, y = self._X(F), np.asarray(y, float)
+        self.model_ = fit_forest(model, X, y) if isinstance(model, (RandomForestRegressor, ExtraTreesRegressor)) else model.fit(X, y)
         return self
 
     def predict(self, F):
@@ -549,7 +519,7 @@ def cv_splits(F: pd.DataFrame, scheme: str, n_splits: int = 5, seed: int = 0) ->
 
 
 def _cv_fold(Ftr, ytr, Fte, seed, n_estimators):
-    with with_threads(1):
+    with one_thread():
         m = ConductivityModel(seed, n_estimators=n_estimators).fit(Ftr, ytr, calibrate=False)
         ph, sd = m.predict_heads(Fte, spread=True)
         p = m.predict(Fte)["log10_sigma_pred"].to_numpy()
