@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,26 @@ def test_json_and_html_renderings():
     html = claims.scorecard_html(results)
     for r in results:
         assert f'href="{r.claim.chapter}.html#{r.claim.anchor}"' in html
+
+
+PAPERS = Path(os.environ.get("SSEKIT_PAPERS_DIR", Path(__file__).resolve().parents[2] / "shared" / "papers"))
+
+
+def _letters(text: str) -> str:
+    """Text reduced to lower-case Latin letters and digits: LaTeX commands, Greek, spacing and symbols dropped."""
+    text = unicodedata.normalize("NFKC", re.sub(r"<sup>.*?</sup>", "", text))  # citation numbers
+    text = re.sub(r"\\[A-Za-z]+", "", text)
+    return re.sub(r"[^0-9a-z%]", "", text.lower())
+
+
+@pytest.mark.skipif(not PAPERS.is_dir(), reason="the papers' text is not next to this checkout (set SSEKIT_PAPERS_DIR)")
+def test_quoted_passages_are_in_the_papers():
+    """Every passage a claim quotes as where the paper prints its value is in the paper's text ('...' elides)."""
+    texts = [_letters(f.read_text(encoding="utf-8", errors="replace")) for f in PAPERS.glob("0*.txt")]
+    missing = []
+    for c in claims.load_claims():
+        for quote in re.findall(r"'([^']{6,})'", c.reported_where):
+            for part in re.split(r"\.\.\.|…", quote):
+                if len(_letters(part)) >= 6 and not any(_letters(part) in t for t in texts):
+                    missing.append((c.id, part))
+    assert not missing, missing
