@@ -1052,3 +1052,42 @@ def test_scripts_book_reexecutes_when_table_s1_is_switched(tmp_path):
     assert book(SSEKIT_CHEN_TABLE_S1=str(table)) == "EXECUTED"  # same path, new content
     assert book() == "EXECUTED"  # switched off
     assert book() == "FROM-CACHE"
+
+
+# --------------------------------------------------------------------------
+# ssekit microstructure transport: a user's labelled 3D image
+# --------------------------------------------------------------------------
+
+def _image_file(tmp_path, case: str) -> Path:
+    f = tmp_path / "image.npy"
+    if case == "not_npy":
+        f.write_text("phase labels\n0 1 2\n")
+    elif case == "object_array":
+        np.save(f, np.array([{"label": 1}], dtype=object), allow_pickle=True)
+    elif case == "truncated":
+        np.save(f, np.zeros((20, 20, 20), dtype=np.int8))
+        f.write_bytes(f.read_bytes()[:300])
+    elif case == "two_d":
+        np.save(f, np.zeros((5, 5), dtype=np.int8))
+    elif case == "float_labels":
+        np.save(f, np.random.default_rng(0).random((6, 6, 6)))
+    elif case in ("absent_label", "non_percolating"):
+        img = np.zeros((8, 8, 8), dtype=np.int8)
+        img[:, :, 4] = 1  # a layer across z: phase 0 cannot cross it
+        np.save(f, img)
+    return f
+
+
+@pytest.mark.parametrize("case, phase, words", [
+    ("missing_file", 1, ["no such file"]),
+    ("not_npy", 1, ["not a NumPy .npy file"]),
+    ("object_array", 1, ["Python objects"]),
+    ("truncated", 1, ["truncated"]),
+    ("two_d", 0, ["2D", "3D labelled image"]),
+    ("float_labels", 1, ["integers"]),
+    ("absent_label", 7, ["no voxel has label 7", "[0, 1]"]),
+    ("non_percolating", 0, ["does not connect", "axis z"]),
+])
+def test_microstructure_transport_refused(case, phase, words, tmp_path, capsys, request):
+    f = tmp_path / "image.npy" if case == "missing_file" else _image_file(tmp_path, case)
+    refused(request, capsys, ["microstructure", "transport", f, "--phase", phase], *words)

@@ -413,10 +413,21 @@ def read_image(path) -> np.ndarray:
         raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".npy":
+        with open(path, "rb") as fh:
+            if fh.read(6) != b"\x93NUMPY":
+                raise InputError(f"{path}: not a NumPy .npy file (no .npy header); save the labelled image "
+                                 "with numpy.save")
         try:
             img = np.load(path, allow_pickle=False, mmap_mode="r")
         except ValueError as exc:
+            if "object" in str(exc).lower() or "pickle" in str(exc).lower():
+                raise InputError(f"{path}: the array holds Python objects; a 3D array of integer labels is "
+                                 "needed") from None
+            if "mmap length" in str(exc):
+                raise InputError(f"{path}: truncated .npy file (shorter than its header says)") from None
             raise InputError(f"{path}: not a readable .npy array ({exc})") from None
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{path}: truncated or damaged .npy file ({exc})") from None
     elif suffix in (".tif", ".tiff"):
         try:
             import tifffile
