@@ -116,12 +116,12 @@ def _header(name: str, units: dict[str, str]) -> str:
     if name in units and units[name]:
         return f"{name} ({pretty_unit(units[name])})"
     # columns named like thickness_um / sigma_S_per_cm: spell the unit
-    m = re.fullmatch(r"(.*?)_(um|S_per_cm|ohm_cm2|ohm|g_per_cm3|uL_per_mg|vol_pct|pct|eV|A3|A|deg|C|Wh_per_kg|Wh_per_L)",
+    m = re.fullmatch(r"(.*?)_(um|S_per_cm|ohm_cm2|ohm|g_per_cm3|uL_per_mg|vol_pct|pct|eV|A3|A|deg|C|Wh_per_kg|Wh_per_L|GPa|MPa)",
                      name)
     if m:
         unit = {"um": "µm", "S_per_cm": "S cm⁻¹", "ohm_cm2": "Ω cm²", "ohm": "Ω", "g_per_cm3": "g cm⁻³",
                 "uL_per_mg": "µL mg⁻¹", "vol_pct": "vol%", "pct": "%", "eV": "eV", "A3": "Å³", "A": "Å",
-                "deg": "°", "C": "°C", "Wh_per_kg": "Wh kg⁻¹", "Wh_per_L": "Wh L⁻¹"}[m.group(2)]
+                "deg": "°", "C": "°C", "Wh_per_kg": "Wh kg⁻¹", "Wh_per_L": "Wh L⁻¹", "GPa": "GPa", "MPa": "MPa"}[m.group(2)]
         return f"{m.group(1).replace('_', ' ')} ({unit})"
     return name
 

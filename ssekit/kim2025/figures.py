@@ -84,15 +84,17 @@ def binder_and_porosity():
     a1.plot(w * 100, km.relative_conductivity(w, p.get_value("pib_density", "g/cm3")), color=OKABE_ITO[0], label="PIB")
     a1.plot(w * 100, km.relative_conductivity(w, p.get_value("pbma_density", "g/cm3")), "--", color=OKABE_ITO[1],
             label="PBMA")
-    for x in (2, 5):
-        a1.axvline(x, color="0.6", lw=0.8, ls=":")
+    for k, x in enumerate((2, 5)):
+        a1.axvline(x, color="0.6", lw=0.8, ls=":", label="2 and 5 wt% PIB (Kim et al. 2025)" if k == 0 else None)
     a1.set_xlabel("binder content (wt%)")
     a1.set_ylabel(r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$ (–)")
     a1.legend()
     eps = np.linspace(0, 0.3, 101)
     a2.plot(eps * 100, km.relative_conductivity(porosity=eps), color=OKABE_ITO[2])
-    for e in (p.get_value("wip_porosity_before", "-"), p.get_value("wip_porosity_after", "-")):
-        a2.plot(e * 100, km.relative_conductivity(porosity=e), "o", color="black")
+    for e, what, mk in ((p.get_value("wip_porosity_before", "-"), "uniaxial pressing", "o"),
+                        (p.get_value("wip_porosity_after", "-"), "after warm isostatic pressing", "s")):
+        a2.plot(e * 100, km.relative_conductivity(porosity=e), mk, color="black", label=f"{what}: {e * 100:g} %")
+    a2.legend(loc="lower left")
     a2.set_xlabel("porosity (%)")
     a2.set_ylabel(r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$ (–)")
     fig.tight_layout()
