@@ -88,7 +88,7 @@ def binder_and_porosity():
         a1.axvline(x, color="0.6", lw=0.8, ls=":", label="2 and 5 wt% PIB (Kim et al. 2025)" if k == 0 else None)
     a1.set_xlabel("binder content (wt%)")
     a1.set_ylabel(r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$ (–)")
-    a1.legend()
+    a1.legend(loc="lower left")
     eps = np.linspace(0, 0.3, 101)
     a2.plot(eps * 100, km.relative_conductivity(porosity=eps), color=OKABE_ITO[2])
     for e, what, mk in ((p.get_value("wip_porosity_before", "-"), "uniaxial pressing", "o"),
