@@ -40,7 +40,18 @@ moves); the *thickness* is not:
   (molar masses from periodictable, ``li2s_density``); the expansion is added
   to the cathode's thickness (none taken up by its pores: an upper bound)
 - graphite: its volume grows by ``an_volume_change`` at charge
-- layered oxides (NCM, LCO) and Li-In: volume change neglected (a few %)
+- Li-In: the indium that takes up the cathode's lithium at charge (a share
+  ``1 / N:P`` of it) becomes LiIn, ``alloy_volume_change`` (+50 %, from the
+  LiIn and In crystal data in ``ncm811_liin.csv``) larger
+- layered oxides (NCM, LCO): volume change neglected (a few %)
+
+The N:P ratio is the same quantity in every configuration: the capacity of
+the lithium (or indium, graphite) on the anode at assembly over the
+cathode's capacity. The lithium *excess* it implies is not: a lithiated
+cathode (NCM, LCO) brings its own lithium, so the whole foil is excess
+(``N:P x Q``); a sulfur cathode brings none, so the foil first supplies the
+cycled lithium and the excess is ``(N:P - 1) x Q``. :func:`lithium_excess`
+gives it; the tables show both.
 
 ``stack_Wh_per_L`` (and every volumetric result built on it, thresholds
 included) uses the *larger* of the two thicknesses (``volume_state = 2``;
@@ -87,7 +98,7 @@ from ..validation import check_range
 from .constants import C_PER_MAH, FARADAY
 
 __all__ = ["CONFIGS", "UM", "PARAMETER_RANGES", "INTEGER_FLAGS", "load_config", "validate", "lithium_um_per_mah_cm2",
-           "lithium_g_per_mah", "sulfur_discharge_volume_ratio", "stack", "threshold", "power", "max_separator_thickness"]
+           "lithium_g_per_mah", "sulfur_discharge_volume_ratio", "lithium_excess", "stack", "threshold", "power", "max_separator_thickness"]
 
 CONFIGS = {
     "ncm811_li": "NCM811 | Li metal",
@@ -114,6 +125,8 @@ PARAMETER_RANGES = {
     "voltage_offset": (-5.0, 5.0, True, True),
     "areal_capacity": (0.01, 100.0, True, True),
     "np_ratio": (0.0, 100.0, True, True),
+    "alloy_volume_change": (0.0, 3.0, True, True),
+    "an_volume_change": (0.0, 3.0, True, True),
     **{k: (0.1, 25.0, True, True) for k in ("se_density", "binder_density", "carbon_density", "al_density",
                                              "cu_density", "bipolar_cc_density", "li_density", "am_density",
                                              "an_density", "alloy_density")},
@@ -336,6 +349,23 @@ def sulfur_discharge_volume_ratio(capacity: float, s_density: float = 2.07, li2s
     return float(((1 - u) / s_density + u * li2s_per_s / li2s_density) * s_density)
 
 
+def lithium_excess(p: ParameterSet) -> float | None:
+    """Lithium beyond what the cathode cycles, in units of the cathode's capacity (None without a lithium anode).
+
+    ``N:P`` for a lithiated cathode (the foil is all excess), ``N:P - 1`` for
+    sulfur (the foil supplies the cycled lithium first).
+
+    Examples
+    --------
+    >>> lithium_excess(load_config("ncm811_li")), lithium_excess(load_config("s_li"))
+    (1.5, 0.5)
+    """
+    if int(p["anode"].value) != 1:
+        return None
+    conversion = "am_conversion" in p and int(p["am_conversion"].value) == 1
+    return float(p["np_ratio"].value - (1.0 if conversion else 0.0))
+
+
 def _composite(p: ParameterSet, prefix: str, am_mass):
     """Areal mass (g/cm2), thickness (cm), AM and SE volumes (cm3/cm2) of a composite holding ``am_mass``."""
     w = {k: p[f"{prefix}{k}_wt"].value for k in ("am", "se", "binder", "carbon")}
@@ -360,7 +390,7 @@ def _pouch(p: ParameterSet, unit_mass, unit_thick, energy):
     return e / mass, e / volume, (lam_mass + tab_mass) / mass
 
 
-def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
+def stack(p: ParameterSet, se_thickness_um, count_separator: bool = True) -> pd.DataFrame:
     """Energy densities, both states of charge, three levels, and ionic resistances per separator thickness.
 
     Parameters
@@ -369,6 +399,10 @@ def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
         From :func:`load_config`.
     se_thickness_um : float or array
         Separator thickness(es), um.
+    count_separator : bool
+        False gives the separator neither mass nor thickness (its ASR is
+        kept): the null model of the claims that energy density rises as the
+        separator thins.
 
     Returns
     -------
@@ -406,11 +440,14 @@ def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
         an_thick_dis, an_thick_ch = an_thick, an_thick + an_am_vol * (v("an_volume_change") if "an_volume_change" in p else 0.0)
     elif anode == 3:
         an_mass = v("np_ratio") * Q / v("alloy_capacity")
-        an_thick_dis = an_thick_ch = an_mass / v("alloy_density")
+        an_thick_dis = an_mass / v("alloy_density")
+        grow = v("alloy_volume_change") if "alloy_volume_change" in p else 0.0
+        an_thick_ch = an_thick_dis * (1 + grow * min(1.0, 1.0 / v("np_ratio")))
     else:
         an_mass, an_thick_dis, an_thick_ch = 0.0, loss * Q * t_li, Q * t_li
     rho_sep = 1 / (v("se_binder_wt") / v("binder_density") + (1 - v("se_binder_wt")) / v("se_density"))
-    sep_mass = L_se * (1 - v("se_porosity")) * rho_sep
+    sep_mass = L_se * (1 - v("se_porosity")) * rho_sep * float(count_separator)
+    L_counted = L_se * float(count_separator)
     if int(v("bipolar")):
         cc_mass = v("bipolar_cc_thickness") * UM * v("bipolar_cc_density")
         cc_thick = v("bipolar_cc_thickness") * UM
@@ -422,8 +459,8 @@ def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
     voltage = v("am_voltage") + (v("voltage_offset") if "voltage_offset" in p else 0.0)
     energy = Q * (1 - loss) * voltage  # mWh/cm2
     mass = cat_mass + an_mass + sep_mass + cc_mass  # g/cm2
-    thick_dis = cat_thick_dis + an_thick_dis + L_se + cc_thick  # cm
-    thick_ch = cat_thick_ch + an_thick_ch + L_se + cc_thick
+    thick_dis = cat_thick_dis + an_thick_dis + L_counted + cc_thick  # cm
+    thick_ch = cat_thick_ch + an_thick_ch + L_counted + cc_thick
     state = int(v("volume_state"))
     if state not in (0, 1, 2):
         raise InputError("volume_state must be 0 (discharged), 1 (charged) or 2 (the larger of the two)")
