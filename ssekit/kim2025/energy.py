@@ -17,7 +17,7 @@ from ..data import read_csv
 from ..physics import cell
 from ..claims import Reproduction
 
-__all__ = ["routes", "routes_on_curves", "routes_sentence", "thresholds", "ANODE_FREE_SEPARATOR_UM",
+__all__ = ["PARAMETER_LABELS", "PARAMETER_GROUPS", "parameter_table", "routes", "routes_on_curves", "routes_sentence", "thresholds", "ANODE_FREE_SEPARATOR_UM",
            "inputs_ncm811_350", "inputs_lco_350", "inputs_s_350", "inputs_400", "inputs_750", "inputs_750_bipolar",
            "claim_threshold", "threshold_variants", "claim_bipolar_750", "inputs_range", "claim_range_20_80",
            "range_variants", "inputs_anodefree_wh_per_kg", "inputs_anodefree_wh_per_l", "claim_anodefree",
@@ -51,6 +51,76 @@ def thresholds() -> pd.DataFrame:
                 "750 Wh/L, stack, charged": cell.threshold(p, 750, "stack_Wh_per_L_charged"),
             })
     return pd.DataFrame(rows).set_index(["configuration", "stacking"])
+
+
+#: Reader-facing label and group of every cell parameter (the tables never show code names).
+PARAMETER_LABELS = {
+    "am_capacity": ("cathode", "active material specific capacity"), "am_voltage": ("cathode", "average discharge voltage"),
+    "am_density": ("cathode", "active material density"), "areal_capacity": ("cathode", "areal capacity"),
+    "cat_am_wt": ("cathode", "active material share of the composite (by weight)"),
+    "cat_se_wt": ("cathode", "catholyte share (by weight)"), "cat_binder_wt": ("cathode", "binder share (by weight)"),
+    "cat_carbon_wt": ("cathode", "carbon share (by weight)"), "cat_porosity": ("cathode", "composite porosity"),
+    "am_conversion": ("cathode", "conversion cathode (1: sulfur to Li2S)"), "li2s_density": ("cathode", "Li2S density"),
+    "anode": ("anode", "anode type (1 Li metal, 2 graphite, 3 Li-In, 0 anode-free)"),
+    "np_ratio": ("anode", "N:P ratio (anode over cathode capacity at assembly)"),
+    "li_density": ("anode", "lithium density"), "first_cycle_li_loss": ("anode", "lithium lost in the first cycle"),
+    "an_capacity": ("anode", "graphite specific capacity"), "an_density": ("anode", "graphite density"),
+    "an_am_wt": ("anode", "graphite share of the anode (by weight)"), "an_se_wt": ("anode", "SE share of the anode (by weight)"),
+    "an_binder_wt": ("anode", "anode binder share (by weight)"), "an_carbon_wt": ("anode", "anode carbon share (by weight)"),
+    "an_porosity": ("anode", "anode porosity"), "an_volume_change": ("anode", "graphite volume growth at charge"),
+    "alloy_capacity": ("anode", "indium specific capacity (LiIn)"), "alloy_density": ("anode", "indium density"),
+    "alloy_lattice_a": ("anode", "LiIn lattice parameter"), "alloy_volume_change": ("anode", "indium volume growth on forming LiIn"),
+    "voltage_offset": ("anode", "change of cell voltage from the anode"),
+    "se_density": ("separator and electrolyte", "Li6PS5Cl density"), "se_lattice_a": ("separator and electrolyte", "Li6PS5Cl lattice parameter"),
+    "se_formula_units": ("separator and electrolyte", "formula units per Li6PS5Cl cell"),
+    "se_sigma": ("separator and electrolyte", "ionic conductivity"), "se_porosity": ("separator and electrolyte", "separator porosity"),
+    "se_binder_wt": ("separator and electrolyte", "separator binder share (by weight)"),
+    "bruggeman_exponent": ("separator and electrolyte", "Bruggeman exponent"),
+    "binder_density": ("separator and electrolyte", "binder density"), "carbon_density": ("cathode", "carbon density"),
+    "al_thickness": ("current collectors", "Al foil thickness"), "al_density": ("current collectors", "aluminium density"),
+    "cu_thickness": ("current collectors", "Cu foil thickness"), "cu_density": ("current collectors", "copper density"),
+    "bipolar_cc_thickness": ("current collectors", "bipolar foil thickness"),
+    "bipolar_cc_density": ("current collectors", "bipolar foil density (stainless steel)"),
+    "bipolar": ("current collectors", "bipolar stacking (1) or monopolar (0)"),
+    "volume_state": ("packaging and levels", "volume counted at (0 discharge, 1 charge, 2 the larger)"),
+    "packaging": ("packaging and levels", "cell level from (1 geometric pouch, 0 flat fractions)"),
+    "electrode_width": ("packaging and levels", "electrode width"), "electrode_length": ("packaging and levels", "electrode length"),
+    "n_layers": ("packaging and levels", "unit cells per pouch"), "laminate_thickness": ("packaging and levels", "pouch wall thickness"),
+    "laminate_density": ("packaging and levels", "pouch laminate density"), "seal_width": ("packaging and levels", "seal width"),
+    "tab_width": ("packaging and levels", "tab width"), "tab_length": ("packaging and levels", "tab length outside the seal"),
+    "tab_thickness": ("packaging and levels", "tab thickness"),
+    "cell_to_pack_mass": ("packaging and levels", "pack over cell specific energy"),
+    "cell_to_pack_volume": ("packaging and levels", "pack over cell energy density"),
+    "packaging_mass_fraction_mono": ("packaging and levels", "flat packaging mass share, monopolar"),
+    "packaging_volume_fraction_mono": ("packaging and levels", "flat packaging volume share, monopolar"),
+    "packaging_mass_fraction_bipolar": ("packaging and levels", "flat packaging mass share, bipolar"),
+    "packaging_volume_fraction_bipolar": ("packaging and levels", "flat packaging volume share, bipolar"),
+}
+PARAMETER_GROUPS = ("cathode", "separator and electrolyte", "anode", "current collectors", "packaging and levels")
+
+
+def parameter_table(config: str = "ncm811_li") -> pd.DataFrame:
+    """One configuration's parameters for readers: group, label, value, unit, source (whole words, no code names).
+
+    Examples
+    --------
+    >>> t = parameter_table()
+    >>> set(t["group"]) <= set(PARAMETER_GROUPS), "cat_am_wt" in t["parameter"].tolist()
+    (True, False)
+    """
+    from ..tables import pretty_text, pretty_unit
+
+    p = cell.load_config(config)
+    rows = []
+    for name, q in p.items():
+        group, text = PARAMETER_LABELS.get(name, ("other", name.replace("_", " ")))
+        unit = "–" if q.unit in ("-", "") else pretty_unit(q.unit)
+        rows.append({"group": group, "parameter": text, "value": q.value, "unit": unit, "source": pretty_text(q.source)})
+    out = pd.DataFrame(rows)
+    out["group"] = pd.Categorical(out["group"], [*PARAMETER_GROUPS, "other"], ordered=True)
+    out = out.sort_values("group", kind="stable").reset_index(drop=True)
+    out["group"] = out["group"].astype(str)
+    return out
 
 
 # ---------------------------------------------------------------- claims (inputs, compute, variants)
@@ -381,7 +451,7 @@ def global_sensitivity(config: str = "ncm811_li", n: int = 256, seed: int = 0) -
         over = dict(zip(ranges.index, row))
         L = over.pop("se_thickness_um")
         over["cat_am_wt"] = base["cat_am_wt"].value + base["cat_se_wt"].value - over["cat_se_wt"]
-        y.append(float(cell.stack(cell.load_config(config, over), L)["Wh_per_kg"].iloc[0]))
+        y.append(float(cell.stack(_set(base, **over), L)["Wh_per_kg"].iloc[0]))
     y = np.asarray(y)
     Z = (X - X.mean(0)) / X.std(0)
     A = np.column_stack([np.ones(n), Z])

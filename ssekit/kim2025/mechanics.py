@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..chen2021 import analysis as chen2021
 from ..claims import Reproduction
 from ..data import load, load_parameters, read_csv
 from ..physics import asr, cell
@@ -106,6 +105,8 @@ def wip_gain() -> float:
 
 def film_at_cell_level() -> pd.DataFrame:
     """Chen et al.'s 40 um film against an 800 um pellet of the powder, in an NCM811 | Li cell."""
+    from ..chen2021 import analysis as chen2021
+
     rep = chen2021.reported()
     rows = []
     for label, L, s in (("Chen film (class 1)", rep.get_value("film_thickness", "um"), rep.get_value("film_sigma", "S/cm")),

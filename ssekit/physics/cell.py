@@ -88,7 +88,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from ..chemistry import molar_mass
 from ..data.parameters import Parameter, ParameterSet, load_parameters
@@ -292,6 +291,7 @@ def validate(p: ParameterSet) -> None:
         raise InputError("an anode-free cell has np_ratio = 0")
 
 
+@lru_cache(maxsize=None)
 def lithium_g_per_mah() -> float:
     """Mass of lithium per mAh (g/mAh): ``3.6 C/mAh x M_Li / F``.
 
@@ -319,6 +319,13 @@ def lithium_um_per_mah_cm2(li_density: float = 0.534) -> float:
     return lithium_g_per_mah() / li_density / UM
 
 
+@lru_cache(maxsize=None)
+def _li2s_per_s() -> float:
+    """Mass of Li2S per mass of the sulfur it holds."""
+    return molar_mass("Li2S") / molar_mass("S")
+
+
+@lru_cache(maxsize=None)
 def _sulfur_capacity() -> float:
     """Theoretical capacity of S -> Li2S, mAh/g (1672)."""
     return 2 * FARADAY / molar_mass("S") / C_PER_MAH
@@ -345,7 +352,7 @@ def sulfur_discharge_volume_ratio(capacity: float, s_density: float = 2.07, li2s
     1.79
     """
     u = check_range("capacity", capacity, "mAh/g", 0, _sulfur_capacity() * (1 + 1e-9)) / _sulfur_capacity()
-    li2s_per_s = molar_mass("Li2S") / molar_mass("S")
+    li2s_per_s = _li2s_per_s()
     return float(((1 - u) / s_density + u * li2s_per_s / li2s_density) * s_density)
 
 
@@ -471,30 +478,32 @@ def stack(p: ParameterSet, se_thickness_um, count_separator: bool = True) -> pd.
     sigma_sep = v("se_sigma") * phi_sep**b
     phi_cat = cat_se_vol / cat_thick
     sigma_cat = v("se_sigma") * phi_cat**b
+    e_kg = energy / mass  # mWh/g == Wh/kg
+    e_l = energy / thick  # mWh/cm3 == Wh/L
+    pk, pl, share = _pouch(p, mass, thick, energy)
+    geometric = int(v("packaging")) == 1
+    flat_kg, flat_l = e_kg * (1 - pm), e_l * (1 - pv)
+    cell_kg, cell_l = (pk, pl) if geometric else (flat_kg, flat_l)
+    n = len(L_se)
+    full = lambda x: np.broadcast_to(np.asarray(x, float), (n,))  # noqa: E731
     out = pd.DataFrame({
         "se_thickness_um": L_se / UM,
-        "cathode_um": cat_thick_dis / UM, "anode_um": an_thick_dis / UM, "cc_um": cc_thick / UM,
-        "cathode_um_charged": cat_thick_ch / UM, "anode_um_charged": an_thick_ch / UM,
-        "cathode_mg_cm2": cat_mass * 1e3, "anode_mg_cm2": an_mass * 1e3, "separator_mg_cm2": sep_mass * 1e3,
-        "cc_mg_cm2": cc_mass * 1e3,
-        "stack_Wh_per_kg": energy / mass,  # mWh/g == Wh/kg
-        "stack_Wh_per_L_discharged": energy / thick_dis,  # mWh/cm3 == Wh/L
+        "cathode_um": full(cat_thick_dis / UM), "anode_um": full(an_thick_dis / UM), "cc_um": full(cc_thick / UM),
+        "cathode_um_charged": full(cat_thick_ch / UM), "anode_um_charged": full(an_thick_ch / UM),
+        "cathode_mg_cm2": full(cat_mass * 1e3), "anode_mg_cm2": full(an_mass * 1e3), "separator_mg_cm2": sep_mass * 1e3,
+        "cc_mg_cm2": full(cc_mass * 1e3),
+        "stack_Wh_per_kg": e_kg,
+        "stack_Wh_per_L_discharged": energy / thick_dis,
         "stack_Wh_per_L_charged": energy / thick_ch,
-        "stack_Wh_per_L": energy / thick,
+        "stack_Wh_per_L": e_l,
+        "flat_Wh_per_kg": flat_kg, "flat_Wh_per_L": flat_l,
+        "pouch_Wh_per_kg": pk, "pouch_Wh_per_L": pl,
+        "packaging_mass_share": share if geometric else full(pm),
+        "Wh_per_kg": cell_kg, "Wh_per_L": cell_l,
+        "pack_Wh_per_kg": cell_kg * v("cell_to_pack_mass"), "pack_Wh_per_L": cell_l * v("cell_to_pack_volume"),
+        "separator_ASR_ohm_cm2": L_se / sigma_sep,
+        "cathode_ionic_ohm_cm2": full(cat_thick_dis / (3 * sigma_cat)),
     })
-    out["flat_Wh_per_kg"] = out["stack_Wh_per_kg"] * (1 - pm)
-    out["flat_Wh_per_L"] = out["stack_Wh_per_L"] * (1 - pv)
-    pk, pl, share = _pouch(p, mass, thick, energy)
-    out["pouch_Wh_per_kg"], out["pouch_Wh_per_L"], out["packaging_mass_share"] = pk, pl, share
-    geometric = int(v("packaging")) == 1
-    out["Wh_per_kg"] = out["pouch_Wh_per_kg"] if geometric else out["flat_Wh_per_kg"]
-    out["Wh_per_L"] = out["pouch_Wh_per_L"] if geometric else out["flat_Wh_per_L"]
-    if not geometric:
-        out["packaging_mass_share"] = pm
-    out["pack_Wh_per_kg"] = out["Wh_per_kg"] * v("cell_to_pack_mass")
-    out["pack_Wh_per_L"] = out["Wh_per_L"] * v("cell_to_pack_volume")
-    out["separator_ASR_ohm_cm2"] = L_se / sigma_sep
-    out["cathode_ionic_ohm_cm2"] = cat_thick_dis / (3 * sigma_cat)
     out.attrs.update(voltage=voltage, capacity=Q * (1 - loss), sigma_sep=sigma_sep, sigma_cat=sigma_cat)
     return out
 
@@ -519,14 +528,19 @@ def threshold(p: ParameterSet, target: float, kind: str = "Wh_per_kg", lo_um: fl
     float or None
         None when even ``lo_um`` falls short; ``hi_um`` when the target is met
         at every thickness up to it. Energy density falls strictly with
-        thickness, so the crossing is unique.
+        thickness and its inverse is affine in it (energy is fixed, mass and
+        volume grow linearly), so the crossing is unique and exact from two
+        evaluations.
     """
-    f = lambda L: float(stack(p, L)[kind].iloc[0]) - target  # noqa: E731
-    if f(lo_um) < 0:
+    # Energy does not depend on the separator while every mass and volume (stack, pouch, flat, pack, either
+    # state) grows linearly with it, so 1 / rho(L) = a + b L exactly: two evaluations give the crossing.
+    r = stack(p, [lo_um, hi_um])[kind].to_numpy(float)
+    if r[0] < target:
         return None
-    if f(hi_um) >= 0:
+    if r[1] >= target:
         return hi_um
-    return float(brentq(f, lo_um, hi_um, xtol=1e-6))
+    b = (1 / r[1] - 1 / r[0]) / (hi_um - lo_um)
+    return float(lo_um + (1 / target - 1 / r[0]) / b)
 
 
 def power(p: ParameterSet, se_thickness_um, c_rate: float = 1.0) -> pd.DataFrame:

@@ -1,0 +1,44 @@
+"""Sentences the Kim et al. 2025 chapters print about computed results, generated from them (never typed).
+
+Examples
+--------
+>>> _join(["a", "b", "c"])
+'a, b and c'
+"""
+
+from __future__ import annotations
+
+from .. import claims
+
+__all__ = ["verdict_sentences"]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _value(r) -> str:
+    v = r.reproduced
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if v is None:
+        return "no value"
+    unit = f" {r.claim.unit}" if r.claim.unit else ""
+    return f"{v:.3g}{unit}"
+
+
+def verdict_sentences(anchor: str) -> str:
+    """One Markdown bullet per claim of a chapter section: what the book finds, against what the review says, and the verdict.
+
+    The status and note come from :func:`ssekit.claims.evaluate` (the same
+    call the verdict table makes), so the sentence cannot disagree with it.
+    """
+    out = []
+    for c in claims.load_claims():
+        if c.anchor != anchor:
+            continue
+        r = claims.evaluate(c)
+        lead = f"- *{c.quantity}*: {_value(r)} here against the review's {c.reported_str()}: **{r.status}**"
+        extra = {"reproduced": "", "differs": f" ({r.note})" if r.note else ""}.get(r.status, f" ({r.note})" if r.note else "")
+        out.append(lead + extra + ".")
+    return "\n".join(out)
