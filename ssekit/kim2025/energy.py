@@ -25,7 +25,7 @@ __all__ = ["PARAMETER_LABELS", "PARAMETER_GROUPS", "parameter_table", "routes", 
            "inputs_thickness_dominates", "claim_thickness_dominates", "thickness_dominates_variants",
            "inputs_power", "claim_power_below_30", "power_variants",
            "threshold_steps", "levels", "threshold_map", "power_limits", "ragone",
-           "sensitivity_ranges", "one_at_a_time", "global_sensitivity"]
+           "sensitivity_ranges", "sensitivity_label", "one_at_a_time", "global_sensitivity"]
 
 
 @lru_cache(maxsize=None)
@@ -366,6 +366,18 @@ def claim_rise_with_thinning(inputs: dict) -> Reproduction:
 def null_no_separator(inputs: dict, rng) -> dict:
     """Null model: the separator has no mass and no thickness, so its thickness cannot move energy density."""
     return {**inputs, "count_separator": False}
+
+
+def sensitivity_label(name: str) -> str:
+    """Reader-facing name of a ranged parameter (the ``note`` of ``sensitivity_ranges.csv``, first clause).
+
+    Examples
+    --------
+    >>> sensitivity_label("cat_se_wt")
+    'catholyte weight fraction'
+    """
+    note = str(sensitivity_ranges().loc[name, "note"])
+    return note.split(" (")[0] if note else name.replace("_", " ")
 
 
 def sensitivity_ranges() -> pd.DataFrame:

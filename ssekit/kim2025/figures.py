@@ -184,7 +184,9 @@ def sensitivity_tornado(oat):
     y = np.arange(len(oat))[::-1]
     ax.barh(y, oat["dWh/kg at low"], color=OKABE_ITO[4], hatch="//", edgecolor="black", label="low end")
     ax.barh(y, oat["dWh/kg at high"], color=OKABE_ITO[0], edgecolor="black", label="high end")
-    names = [f"{label(n).split(' (')[0]}: {r.low:g}–{r.high:g} {pretty_unit(r.unit) if r.unit not in ('-', '') else ''}"
+    from .energy import sensitivity_label
+
+    names = [f"{sensitivity_label(n)}: {r.low:g}–{r.high:g} {pretty_unit(r.unit) if r.unit not in ('-', '') else ''}"
              for n, r in oat.iterrows()]
     ax.set_yticks(y, [t.strip() for t in names], fontsize=9)
     ax.axvline(0, color="black", lw=0.8)

@@ -22,7 +22,7 @@ __all__ = ["measured", "inputs_li7p3s11", "inputs_lgps", "inputs_argyrodite_rang
            "claim_argyrodite_beyond_10", "null_permute_argyrodite", "inputs_table1", "youngs_variants",
            "inputs_monroe_newman", "claim_monroe_newman_text", "inputs_mechanics", "inputs_glass_ceramics",
            "claim_stoich_li7p3s11", "claim_stoich_li3ps4", "claim_stoich_li7ps6", "inputs_routes", "claim_routes_thinnest",
-           "claim_youngs_modulus", "claim_wip_porosity", "params", "table1", "table2", "monroe_newman", "binder_volume_fraction", "relative_conductivity",
+           "claim_youngs_modulus", "claim_wip_porosity", "params", "params_display", "MECHANICS_LABELS", "table1", "table1_display", "table2", "monroe_newman", "binder_volume_fraction", "relative_conductivity",
            "pib_ratio", "claim_pib_2wt", "claim_pib_sharp", "wip_gain", "claim_table1_vs_text",
            "film_at_cell_level"]
 
@@ -39,6 +39,51 @@ def params():
 def table1() -> pd.DataFrame:
     """The review's Table 1 (sulfide SE classes), as transcribed."""
     return _csv("table1.csv")
+
+
+def _span(lo, hi, fmt) -> str:
+    if pd.isna(lo):
+        return "not legible"
+    return fmt(lo) if lo == hi else f"{fmt(lo)} – {fmt(hi)}"
+
+
+def table1_display() -> tuple[pd.DataFrame, list[str]]:
+    """Table 1 for readers: one row per class with ranges in readable units, and its notes as footnotes.
+
+    Returns the table (no column needs a scroll) and the list of notes,
+    each prefixed with the class it belongs to.
+    """
+    t = table1()
+    exp = lambda v: f"10^{np.log10(v):.0f}".replace("10^-", "10⁻").translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))  # noqa: E731
+    out = pd.DataFrame({
+        "class": [c if not isinstance(ty, str) or not ty else f"{c}: {ty}" for c, ty in zip(t["class"], t["type"])],
+        "composition": t["composition"],
+        "ionic conductivity (S cm⁻¹)": [_span(a, b, exp) for a, b in zip(t["sigma_low_S_per_cm"], t["sigma_high_S_per_cm"])],
+        "shear modulus (GPa)": [_span(a, b, lambda v: f"{v:g}") for a, b in zip(t["shear_modulus_low_GPa"], t["shear_modulus_high_GPa"])],
+        "refs.": t["refs"],
+    })
+    notes = [f"{c}: {n}" for c, n in zip(out["class"], t["note"]) if isinstance(n, str) and n]
+    return out, notes
+
+
+#: Reader labels of the mechanics and binder inputs.
+MECHANICS_LABELS = {
+    "li_shear_modulus": "shear modulus of lithium", "monroe_newman_factor": "Monroe-Newman factor (G_SE / G_Li)",
+    "text_shear_low": "lowest sulfide shear modulus in the text", "pib_density": "PIB density", "pbma_density": "PBMA density",
+    "se_density": "Li6PS5Cl density", "bruggeman_exponent": "Bruggeman exponent",
+    "wip_porosity_before": "porosity after uniaxial pressing", "wip_porosity_after": "porosity after WIP",
+    "poisson_ratio_sulfide": "Poisson ratio of sulfides (assumed)",
+}
+
+
+def params_display() -> pd.DataFrame:
+    """The mechanics inputs for readers: label, value, unit, source."""
+    from ..tables import pretty_text, pretty_unit
+
+    rows = [{"parameter": MECHANICS_LABELS.get(k, k.replace("_", " ")), "value": q.value,
+             "unit": "–" if q.unit in ("-", "") else pretty_unit(q.unit), "source": pretty_text(q.source)}
+            for k, q in params().items()]
+    return pd.DataFrame(rows).set_index("parameter")
 
 
 def table2() -> pd.DataFrame:
