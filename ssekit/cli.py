@@ -246,7 +246,6 @@ def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
 
 def _cmd_conductivity_train(args: argparse.Namespace) -> int:
     from . import __version__
-    from .claims.registry import paper_keys
     from .errors import InputError
     from .ml import conductivity
     from .ml.modelfile import save_model
@@ -403,6 +402,7 @@ def _film_data_note() -> str:
 def build_parser() -> argparse.ArgumentParser:
     """The ``ssekit`` argument parser with every subcommand."""
     from . import __version__
+    from .claims.registry import paper_keys
 
     p = argparse.ArgumentParser(
         prog="ssekit",
