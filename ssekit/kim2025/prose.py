@@ -39,6 +39,16 @@ def verdict_sentences(anchor: str) -> str:
             continue
         r = claims.evaluate(c)
         lead = f"- *{c.quantity}*: {_value(r)} here against the review's {c.reported_str()}: **{r.status}**"
-        extra = {"reproduced": "", "differs": f" ({r.note})" if r.note else ""}.get(r.status, f" ({r.note})" if r.note else "")
+        if r.status == "uninformative":
+            extra = (f": the same check passes on {r.null_pass_rate:.0%} of {r.null_draws} null draws "
+                     f"({r.null_description}), so agreement here is not evidence")
+        elif r.status == "model-dependent":
+            vals = [v for v in r.variants.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            span = f" (from {min(vals):.3g} to {max(vals):.3g} {c.unit} over the variants)" if vals else ""
+            extra = f": the verdict flips under {_join([f'“{v}”' for v in r.variant_flips])}{span}"
+        elif r.status == "reproduced":
+            extra = ""
+        else:
+            extra = f" ({r.note})" if r.note else ""
         out.append(lead + extra + ".")
     return "\n".join(out)
