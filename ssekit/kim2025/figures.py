@@ -143,7 +143,7 @@ def energy_vs_thickness(thickness_um=None):
     from ..physics import cell
 
     L = np.linspace(5, 200, 200) if thickness_um is None else np.asarray(thickness_um, float)
-    fig, axes = plt.subplots(4, 1, figsize=(5.4, 16.0))
+    fig, axes = plt.subplots(4, 1, figsize=(4.6, 21.0))
     # colours and line styles distinct within each panel; no yellow (too pale on white)
     style = {"ncm811_li": (OKABE_ITO[0], "-"), "ncm811_anodefree": (OKABE_ITO[5], "--"),
              "ncm811_graphite": (OKABE_ITO[2], "-."), "ncm811_liin": (OKABE_ITO[7], ":"),
@@ -161,20 +161,20 @@ def energy_vs_thickness(thickness_um=None):
                 ax.plot(L, r[col], color=c, ls=ls, lw=2.2, label=cell.CONFIGS[name].replace(" (lab reference)", "")
                         .replace(" (ASSB Li-ion)", ""))
                 if col == "Wh_per_kg" and name in _REVIEW_350:
-                    ax.plot(_REVIEW_350[name], 350, marker="v", ms=9, color=c, mec="black", mew=0.8, ls="none")
+                    ax.plot(_REVIEW_350[name], 350, marker="v", ms=10, color=c, mec="black", mew=0.8, ls="none")
             for y, text in targets:
                 ax.axhline(y, color="0.35", lw=1, ls=":")
-                ax.annotate(text, (L[-1], y), xytext=(0, 3), textcoords="offset points", ha="right", va="bottom",
-                            fontsize=10, color="0.15", bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5))
+                ax.annotate(text, (L[-1], y), xytext=(0, -3), textcoords="offset points", ha="right", va="top",
+                            fontsize=12, color="0.15", bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5))
             if col == "Wh_per_kg":
                 ax.plot([], [], marker="v", ms=9, color="white", mec="black", ls="none",
                         label="Kim et al.'s 350 Wh/kg threshold")
-            ax.set_ylabel(ylabel, fontsize=11)
-            ax.tick_params(labelsize=10, labelbottom=True)
-            ax.set_xlabel("separator thickness (µm)", fontsize=11)
-            ax.legend(fontsize=10, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, handlelength=2.6,
-                      title=title, title_fontsize=11, alignment="left", columnspacing=1.0, borderaxespad=0.2)
-    fig.tight_layout(h_pad=1.2)
+            ax.set_ylabel(ylabel, fontsize=12)
+            ax.tick_params(labelsize=12, labelbottom=True)
+            ax.set_xlabel("separator thickness (µm)", fontsize=12)
+            ax.legend(fontsize=12, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=1, handlelength=2.6,
+                      title=title, title_fontsize=12, alignment="left", borderaxespad=0.2)
+    fig.tight_layout(h_pad=1.0)
     return fig
 
 
