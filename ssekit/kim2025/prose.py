@@ -27,6 +27,14 @@ def _value(r) -> str:
     return f"{v:.3g}{unit}"
 
 
+def _span(r) -> str:
+    vals = [v for v in r.variants.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if len(vals) < 2:
+        return ""
+    unit = f" {r.claim.unit}" if r.claim.unit else ""
+    return f" (from {min(vals):.4g} to {max(vals):.4g}{unit} over the variants)"
+
+
 def verdict_sentences(anchor: str) -> str:
     """One Markdown bullet per claim of a chapter section: what the book finds, against what the review says, and the verdict.
 
@@ -43,9 +51,9 @@ def verdict_sentences(anchor: str) -> str:
             extra = (f": the same check passes on {r.null_pass_rate:.0%} of {r.null_draws} null draws "
                      f"({r.null_description}), so agreement here is not evidence")
         elif r.status == "model-dependent":
-            vals = [v for v in r.variants.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
-            span = f" (from {min(vals):.3g} to {max(vals):.3g} {c.unit} over the variants)" if vals else ""
-            extra = f": the verdict flips under {_join([f'“{v}”' for v in r.variant_flips])}{span}"
+            extra = f": the verdict flips under {_join([f'“{v}”' for v in r.variant_flips])}{_span(r)}"
+        elif r.status in ("reproduced", "differs") and _span(r):
+            extra = f", in every model variant{_span(r)}"
         elif r.status == "reproduced":
             extra = ""
         else:
