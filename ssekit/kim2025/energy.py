@@ -507,8 +507,8 @@ def routes_sentence(table: pd.DataFrame, target_wh_per_kg: float = 350.0, asr_li
     >>> t = pd.DataFrame({"route": ["a", "a", "b"], "end": ["thin end", "thick end", "thin end"],
     ...                   "thickness (µm)": [20, 60, 40], "cell Wh/kg": [380, 300, 351],
     ...                   "ASR (Ω cm²)": [2.0, 6.0, 4.0]})
-    >>> routes_sentence(t)
-    'With these inputs, a (thin end, 20 µm) and b (40 µm) reach 350 Wh/kg; a (thin end, 20 µm) keeps the separator's ASR at or below the 3.75 Ω cm² of the review's liquid reference.'
+    >>> print(routes_sentence(t))
+    With these inputs, a (thin end, 20 µm) and b (40 µm) reach 350 Wh/kg; a (thin end, 20 µm) keeps the separator's ASR at or below the 3.75 Ω cm² of the review's liquid reference.
     """
     def name(r, t):
         several = (t["route"] == r["route"]).sum() > 1
