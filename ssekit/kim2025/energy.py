@@ -204,7 +204,7 @@ def claim_threshold(inputs: dict) -> Reproduction:
     p, kind, target = inputs["params"], inputs["kind"], float(inputs["target"])
     unit = "Wh/L" if "Wh_per_L" in kind else "Wh/kg"
     t = cell.threshold(p, target, kind)
-    where = f"{_describe(p, kind)}; ssekit.physics.cell with data/cells/{p.name}.csv"
+    where = f"{_describe(p, kind)}; the book's cell model with the documented {cell.CONFIGS.get(p.name, p.name)} parameters"
     if t is None:
         return Reproduction(None, data="model", outcome="not reached",
                             note=f"no separator thickness reaches {target:g} {unit} ({where})")
