@@ -21,7 +21,7 @@ from .model import DATA_KINDS, KINDS, RULES, STATUSES, ClaimResult, fmt
 from .registry import get_claim, load_claims, load_deviations, papers
 
 __all__ = ["frame", "reproduced_str", "null_str", "check", "check_section", "scorecard", "scorecard_html",
-           "headline_html", "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json",
+           "headline_html", "papers_table", "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json",
            "CLAIMS_MIME"]
 
 #: The MIME type under which the scorecard chapter hands ``claims.json`` to the build (see :mod:`ssekit.sphinxext`).
@@ -176,6 +176,42 @@ def headline_html(paper: str, chapter: str | None = None):
     text = headline(paper, results, chapter)
     body = f'<div class="ssekit-headline"><strong>Verdict.</strong> {html.escape(text)}</div>'
     return _HTML(body, frame(results), text)
+
+
+def _chapter_title(chapter: str, book_dir) -> str:
+    from pathlib import Path
+
+    page = Path(book_dir) / f"{chapter}.md"
+    if page.is_file():
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return chapter
+
+
+def papers_table(book_dir: str | None = None, link_suffix: str = ".html"):
+    """The papers of ``papers.toml`` with what the book checks and links to their chapters (the intro's table).
+
+    ``book_dir`` is where the chapters are (default: the working directory,
+    which is ``book/`` when a chapter runs); a chapter's title is its first heading.
+    """
+    import os
+
+    book_dir = os.getcwd() if book_dir is None else book_dir
+    rows, body = [], ['<div class="ssekit-table-wrap"><table class="ssekit-papers"><thead><tr><th>paper</th>'
+                      '<th>what the book checks</th><th>chapters</th></tr></thead><tbody>']
+    for key, p in papers().items():
+        chapters = p.get("chapters", [])
+        links = ", ".join(f'<a href="{html.escape(c)}{link_suffix}">{html.escape(_chapter_title(c, book_dir))}</a>'
+                          for c in chapters)
+        paper = (f'{html.escape(p["short"])}, <em>{html.escape(p.get("journal", ""))}</em> '
+                 f'(<a href="https://doi.org/{html.escape(p["doi"])}">doi:{html.escape(p["doi"])}</a>)')
+        body.append(f'<tr><td data-label="paper">{paper}</td><td data-label="what the book checks">'
+                    f'{html.escape(p.get("checks", ""))}</td><td data-label="chapters">{links}</td></tr>')
+        rows.append({"paper": p["short"], "what the book checks": p.get("checks", ""),
+                     "chapters": ", ".join(chapters)})
+    body.append("</tbody></table></div>")
+    return _HTML("\n".join(body), pd.DataFrame(rows).set_index("paper"))
 
 
 def scorecard(paper: str | None = None) -> pd.DataFrame:
