@@ -150,7 +150,7 @@ def _rep(value, samples, note: str, **kw):
     from ..claims import Reproduction
 
     known = {f.name for f in fields(Reproduction)}
-    args = {"data": "model", "note": note, "samples": tuple(float(s) for s in samples), **kw}
+    args = {"data": "model", "note": note, "samples": tuple(float(s) for s in samples), **kw}  # NaN: undefined ratio
     return Reproduction(value, **{k: v for k, v in args.items() if k in known})
 
 
@@ -165,10 +165,11 @@ def _ratio_claim(inp: dict, quantity: str, what: str, **kw):
     note = (f"{what}: median {np.median(ok):.3f} (5-95 % of seeds {lo:.3f}-{hi:.3f}) over {len(ok)} paired random "
             f"composites {grid}, {inp['box_um']:g} µm box")
     if dropped:
-        note += f"; {dropped} seed(s) without a spanning network in the reference left out"
+        note += (f"; on {dropped} seed(s) the reference composite has no network spanning the electrode, so the "
+                 "ratio is undefined and left out of the median")
     if inp.get("pairs") is not None:
         note += " (null: seeds paired at random)"
-    return _rep(float(np.median(ok)), ok, note, **kw)
+    return _rep(float(np.median(ok)), r, note, **kw)
 
 
 # ---------------------------------------------------------------- nulls and variants
