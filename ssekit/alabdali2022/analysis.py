@@ -413,3 +413,55 @@ def rayleigh(ns=(20, 40, 80), f: float = 0.2) -> pd.DataFrame:
     out.attrs["richardson"] = float(rich)
     out.attrs["richardson_error_pct"] = float(100 * (rich / exact - 1))
     return out
+
+
+#: Readers' names of the parameters in ``parameters.csv``.
+PARAMETER_LABELS = {
+    "box_um": "box side (electrode thickness of the cube)", "voxel_um": "voxel size",
+    "am_radius_um": "AM particle radius", "small_am_radius_um": "small AM particle radius",
+    "se_radius_um": "SE grain radius", "binder_radius_um": "binder blob radius",
+    "am_share_of_solids": "AM share of the solid volume", "porosity": "porosity of the porous composites",
+    "binder_frac": "binder volume fraction", "thin_um": "thin electrode thickness",
+    "thick_um": "thick electrode thickness", "n_seeds": "random microstructures per claim",
+}
+
+
+def parameter_table() -> pd.DataFrame:
+    """The parameters as readers see them: quantity, value, unit, source."""
+    df = parameters().to_frame().rename_axis("name").reset_index()
+    return pd.DataFrame({"quantity": df["name"].map(PARAMETER_LABELS), "value": df["value"],
+                         "unit": df["unit"].map(lambda u: "µm" if u == "um" else "–"),
+                         "source": df["source"].str.replace("alabdali2022", "Alabdali et al. 2022", regex=False)})
+
+
+_STATUS_WORDS = {"reproduced": "holds in the model", "differs": "does not hold in the model"}
+
+
+def sentence(result) -> str:
+    """One generated sentence stating a claim's verdict from its evaluated result (a ClaimResult)."""
+    from ..claims import fmt
+
+    c, st = result.claim, result.status
+    head = f"*{c.quantity[0].upper() + c.quantity[1:]}*"
+    if st == "not checkable":
+        return f"{head}: not checkable here ({result.note})."
+    val = f"median {fmt(result.reproduced)}"
+    if result.sample_range:
+        val += f", 5–95 % of seeds {fmt(result.sample_range[0])}–{fmt(result.sample_range[1])}"
+    if st in _STATUS_WORDS:
+        tail = _STATUS_WORDS[st]
+    elif st == "by construction":
+        tail = f"holds, but by construction ({result.by_construction}); only its size is a result"
+    elif st == "model-dependent":
+        alt = "; ".join(f"{k}: {fmt(result.variants[k])}" for k in result.variant_flips)
+        tail = (f"{'holds' if result.meets_rule else 'fails'} at the claim's grid, but the verdict flips in "
+                f"{alt}, so the model does not decide it")
+    elif st == "uninformative":
+        tail = (f"cannot be decided: the same check passes on {result.null_pass_rate:.0%} of null draws "
+                f"({c.null_description})")
+    else:
+        tail = st
+    return f"{head}: {val}; {tail}."
+
+
+__all__ += ["parameter_table", "PARAMETER_LABELS", "sentence"]
