@@ -46,7 +46,7 @@ __all__ = ["N_SPLITS", "DATA", "EIGHT", "ENSEMBLES", "PAPER_ROWS", "fig7_inputs"
            "claim_rank_train", "claim_ensembles_best", "claim_ensembles_beat_ann_lr_train",
            "claim_ensembles_beat_ann_lr_test_printed", "claim_ann_rank_train", "claim_ann_weak_test_printed",
            "claim_vr_overfitting", "claim_train_test_gap", "claim_rfr_row_consistency", "claim_vr_composition",
-           "paper_inputs", "best_counts"]
+           "paper_inputs", "best_counts", "convergence_counts", "split_table", "MODELS"]
 
 #: Random 70:30 splits (seeds 0..N-1) over which every model claim is judged.
 N_SPLITS = 30
@@ -54,8 +54,8 @@ N_SPLITS = 30
 DATA = "substitute data"
 NOTE_DATA = "OBELiX + Laskowski + Liverpool table (real measurements, not the paper's 120 compounds)"
 ORDER = ["sigma_S_per_cm", "Ea_eV", "T_C", "a_A", "b_A", "c_A", "V_A3"]
-#: The nine fitted models (both SVM kernels) in the order of :func:`fixed_models`.
-MODELS = ["RFR", "SVR (RBF)", "SVR (poly)", "GBR", "ANN", "DT", "LR", "XGB", "VR"]
+#: The nine fitted models (both SVM kernels) and the training-mean baseline, in the order of the score arrays.
+MODELS = ["RFR", "SVR (RBF)", "SVR (poly)", "GBR", "ANN", "DT", "LR", "XGB", "VR", "mean baseline"]
 #: The paper's eight models (SVM once).
 EIGHT = ["RFR", "SVM", "GBR", "ANN", "DT", "LR", "XGB", "VR"]
 ENSEMBLES = ("RFR", "GBR", "XGB", "VR")
@@ -166,6 +166,7 @@ def fixed_models(seed: int) -> dict:
 
 
 _MEMO: dict[str, np.ndarray] = {}
+_CONV: dict[str, np.ndarray] = {}
 
 
 def _key(table: pd.DataFrame, target: str, n_splits: int) -> str:
@@ -177,8 +178,9 @@ def _key(table: pd.DataFrame, target: str, n_splits: int) -> str:
 def split_scores(table: pd.DataFrame, target: str = "sigma_S_per_cm", n_splits: int = N_SPLITS) -> np.ndarray:
     """MSE and MAE of the nine models over ``n_splits`` random 70:30 splits (seeds 0..n-1).
 
-    Returns an array of shape (splits, 9 models, 2 parts [train, test],
-    2 metrics [MSE, MAE]), models in the order of :data:`MODELS`.
+    Returns an array of shape (splits, 10 models, 2 parts [train, test],
+    2 metrics [MSE, MAE]), models in the order of :data:`MODELS` (the last is
+    the training mean).
     Memoised on a hash of the table: claims that share the fits (and null
     draws that only relabel models) fit once.
     """
@@ -195,6 +197,7 @@ def split_scores(table: pd.DataFrame, target: str = "sigma_S_per_cm", n_splits: 
     X = table[cond.FEATURES].to_numpy(float)
     y = table[target].to_numpy(float)
     out = np.empty((n_splits, len(MODELS), 2, 2))
+    conv = np.zeros((n_splits, len(MODELS)), int)
 
     def one(seed: int) -> None:
         tr, te = train_test_split(np.arange(len(y)), test_size=0.3, random_state=seed)
@@ -202,14 +205,16 @@ def split_scores(table: pd.DataFrame, target: str = "sigma_S_per_cm", n_splits: 
         Xs = {"train": sc.transform(X[tr]), "test": sc.transform(X[te])}
         ys = {"train": y[tr], "test": y[te]}
         pred = {"train": {}, "test": {}}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            for name, m in fixed_models(seed).items():
+        for name, m in fixed_models(seed).items():
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ConvergenceWarning)
                 m.fit(Xs["train"], ys["train"])
-                for part in ("train", "test"):
-                    pred[part][name] = m.predict(Xs[part])
+            conv[seed, MODELS.index(name)] = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
+            for part in ("train", "test"):
+                pred[part][name] = m.predict(Xs[part])
         for part in ("train", "test"):
             pred[part]["VR"] = (pred[part]["GBR"] + pred[part]["LR"] + pred[part]["RFR"]) / 3
+            pred[part]["mean baseline"] = np.full(len(ys[part]), ys["train"].mean())
             for j, name in enumerate(MODELS):
                 e = ys[part] - pred[part][name]
                 out[seed, j, int(part == "test")] = (np.mean(e**2), np.mean(np.abs(e)))
@@ -219,7 +224,33 @@ def split_scores(table: pd.DataFrame, target: str = "sigma_S_per_cm", n_splits: 
         for seed in range(n_splits):
             one(seed)
     _MEMO[key] = out
+    _CONV[key] = conv
     return out.copy()
+
+
+def convergence_counts(table: pd.DataFrame, target: str = "sigma_S_per_cm", n_splits: int = N_SPLITS) -> pd.Series:
+    """In how many of the random splits each model's fit stopped before converging (scikit-learn's warning)."""
+    split_scores(table, target, n_splits)
+    c = _CONV[_key(table, target, n_splits)]
+    return pd.Series((c > 0).sum(axis=0), index=MODELS, name="splits not converged")
+
+
+def split_table(inputs: dict) -> pd.DataFrame:
+    """Table 2 over the random splits: median and 5-95 % range of each model's MSE and MAE, with the paper's values."""
+    s = split_scores(inputs["table"], "sigma_S_per_cm", int(inputs["n_splits"]))
+    paper = inputs["paper"]
+    back = {v: k for k, v in PAPER_ROWS.items()}
+    rows = []
+    for j, m in enumerate(MODELS):
+        for p, part in enumerate(("train", "test")):
+            mse, mae = s[:, j, p, 0], s[:, j, p, 1]
+            row = back.get(m)
+            rows.append({"model": m, "split": part, "MSE median": np.median(mse),
+                         "MSE paper": float(paper.loc[row, ("MSE", part)]) if row else np.nan,
+                         "MAE median": np.median(mae), "MAE 5 %": np.quantile(mae, 0.05),
+                         "MAE 95 %": np.quantile(mae, 0.95),
+                         "MAE paper": float(paper.loc[row, ("MAE", part)]) if row else np.nan})
+    return pd.DataFrame(rows)
 
 
 def paper_inputs() -> pd.DataFrame:
