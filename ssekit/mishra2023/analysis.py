@@ -213,30 +213,12 @@ def fig7_comparison(tolerance: float = 0.15) -> pd.DataFrame:
     return out
 
 
-
-
-
-
-
-
-
-
-
-
 def eight_models(t: pd.DataFrame | None = None) -> pd.DataFrame:
     """The log10 table with the paper's eight models only: baselines dropped, SVM = the better of its two kernels."""
     t = table2_log() if t is None else t
     t = t.drop(index=["mean baseline", "Arrhenius baseline (eq 1)"])
     svm = t.loc[["SVR (RBF)", "SVR (poly)"]].sort_values("MAE log10 test").iloc[[0]].rename(index=lambda _: "SVM")
     return pd.concat([t.drop(index=["SVR (RBF)", "SVR (poly)"]), svm])
-
-
-
-
-
-
-
-
 
 
 # ---------------------------------------------------------------- beyond the paper: a predictor for any composition
