@@ -474,3 +474,82 @@ def claim_vr_composition() -> Reproduction:
     return Reproduction(None, data="paper inputs", checkable=False, note=(
         "the paper names two compositions: GBR + LR + RFR (Sec. 3) and RFR + GBR + XGB (Sec. 4); the book uses the "
         "first and declares it"))
+
+
+# ---------------------------------------------------------------- sub-cases of the text's sentences
+
+def _abs_r_sigma(x: str):
+    def f(inputs: pd.DataFrame) -> Reproduction:
+        r = pearson(inputs, "sigma_S_per_cm", x)
+        return Reproduction(abs(r), data=DATA, note=f"|r| of σ (S/cm) and {x} on {len(inputs)} rows (r = {r:.2f})")
+
+    f.__name__ = f"claim_no_relation_{_SHORT[x]}"
+    f.__doc__ = f"Claim ``mishra2023.data.no_relation.{_SHORT[x]}`` (Sec. 2): no clear-cut relation of σ and {x} (|r|)."
+    return f
+
+
+for _x in ("a_A", "b_A", "c_A", "V_A3"):
+    _f = _abs_r_sigma(_x)
+    globals()[_f.__name__] = _f
+    __all__.append(_f.__name__)
+
+
+def claim_ea_most_important(inputs: pd.DataFrame) -> Reproduction:
+    """Claim ``mishra2023.data.ea_most_important`` (Sec. 2): Ea has the largest |r| with σ of the six features."""
+    r = {x: abs(pearson(inputs, "sigma_S_per_cm", x)) for x in ORDER[1:]}
+    top = max(r, key=r.get)
+    return Reproduction(top == "Ea_eV", data=DATA, note=(
+        "|r| with σ: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(r.items(), key=lambda kv: -kv[1]))
+        + " (Figure 7's own: Ea 0.28, a 0.26, V 0.23)"))
+
+
+def mean_models(inputs: dict, rng: np.random.Generator) -> dict:
+    """Null of 'every MSE is about zero': every model replaced by the training mean (nothing learned)."""
+    return dict(inputs, as_mean=True)
+
+
+def claim_mse_near_zero(inputs: dict) -> Reproduction:
+    """Claim ``mishra2023.mse_near_zero`` (Sec. 4): the largest test MSE of the eight models, median over splits."""
+    s = split_scores(inputs["table"], "sigma_S_per_cm", int(inputs["n_splits"]))
+    if inputs.get("as_mean"):
+        mse = np.repeat(s[:, [MODELS.index("mean baseline")], 1, 0], len(EIGHT), axis=1)
+    else:
+        mse = eight_model_scores(inputs)[:, :, 1, 0]
+    worst = mse.max(axis=1)
+    return Reproduction(float(np.median(worst)), data=DATA, samples=tuple(float(w) for w in worst), note=(
+        f"largest test MSE of the eight models ((S/cm)²), median over {len(worst)} splits; predicting the training "
+        f"mean gives {np.median(s[:, MODELS.index('mean baseline'), 1, 0]):.1e}"))
+
+
+def claim_vr_strengthens_test_printed(inputs: pd.DataFrame) -> Reproduction:
+    """Claim ``mishra2023.vr_strengthens.test_printed`` (Sec. 5): in Table 2, VR's test MAE is below every other ensemble's."""
+    mae = inputs[("MAE", "test")]
+    ok = bool(mae["VR"] < mae[["RFR", "GBR", "XGB"]].min())
+    return Reproduction(ok, data="paper inputs", note=(
+        "Table 2 test MAE (S/cm): " + ", ".join(f"{m} {mae[m]:g}" for m in ENSEMBLES)
+        + ": the stack is not below the ensembles it stacks"))
+
+
+def family_inputs() -> pd.DataFrame:
+    """OBELiX training rows with a measured (uncensored) room-temperature conductivity: family and log10 σ."""
+    from .. import data as datasets
+
+    o = datasets.load("obelix_train")
+    o = o[~o["sigma_censored"].astype(bool) & (o["sigma_S_per_cm"] > 0)]
+    return pd.DataFrame({"family": o["family"].fillna("unknown").to_numpy(),
+                         "log10_sigma": np.log10(o["sigma_S_per_cm"].to_numpy(float))})
+
+
+def permute_families(inputs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Null of a family statement: the family labels permuted across rows (family and conductivity unlinked)."""
+    out = inputs.copy()
+    out["family"] = rng.permutation(out["family"].to_numpy())
+    return out
+
+
+def claim_thio_lisicon_fast(inputs: pd.DataFrame) -> Reproduction:
+    """Claim ``mishra2023.intro.thio_lisicon``: the fastest thio-LISICON reaches about 1e-2 S/cm (log10 of the maximum)."""
+    v = inputs.loc[inputs["family"] == "thio-LISICON", "log10_sigma"]
+    top = float(v.max()) if len(v) else float("nan")
+    return Reproduction(top, data=DATA, note=(
+        f"log10 of the highest room-temperature σ among {len(v)} OBELiX thio-LISICON rows (σ = {10**top:.1e} S/cm)"))
