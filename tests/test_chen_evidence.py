@@ -108,3 +108,25 @@ def test_noise_free_generator_marks_p_trends_by_construction(inputs):
 def test_split_claims_carry_their_distribution():
     rep = E.compute_f1_recipe(E.split_inputs_recipe())
     assert len(rep.samples if hasattr(rep, "samples") else E.f1_samples(E.split_inputs_recipe())) == E.N_SPLITS
+
+
+def test_inventory_covers_every_claim_and_names_only_declared_ones():
+    import tomllib
+
+    from ssekit.data import read_csv
+    from ssekit.data.shipped import path as registered_path
+
+    inv = read_csv("chen2021/inventory.csv")
+    assert inv["handling"].str.len().gt(0).all() and inv["item"].is_unique
+    with open(registered_path("chen2021/claims.toml"), "rb") as fh:
+        ids = {c["id"] for c in tomllib.load(fh)["claim"]}
+    named = set()
+    for h in inv["handling"]:
+        if not h.startswith("not checkable: "):
+            named |= {x.strip() for x in h.split(";")}
+        else:
+            assert len(h) > len("not checkable: ") + 5, h
+    assert named <= ids, named - ids
+    assert ids <= named, ids - named
+    assert set(inv["checkable"]) <= {"yes", "no"}
+    assert (inv.loc[inv["checkable"] == "yes", "handling"].str.startswith("chen2021.")).all()

@@ -902,3 +902,44 @@ def compute_orders_film(inputs: dict | None = None):
     """Decades between ionic and electronic conductivity, film (printed numbers)."""
     from .analysis import ion_electron_orders
     return _rep(ion_electron_orders("film"), {"data": "paper inputs"}, "log10(ionic / electronic conductivity), film")
+
+
+# ---------------------------------------------------------------- further sub-cases (inventory)
+
+def compute_class1_sigma_over_3(inputs: dict):
+    """Class 1 has a high σ compared to class 3."""
+    return _class_compare(inputs, "sigma_S_per_cm", 1, 3)
+
+
+def compute_class2_sigma_over_3(inputs: dict):
+    """Class 2 has a high σ compared to class 3."""
+    return _class_compare(inputs, "sigma_S_per_cm", 2, 3)
+
+
+def compute_class3_density_below_1(inputs: dict):
+    """Class 3 is more porous (less dense) than class 1."""
+    return _class_compare(inputs, "density_g_per_cm3", 1, 3)
+
+
+def compute_class2_ls_over_1(inputs: dict):
+    """Class 2 was made with a higher L:S than class 1."""
+    t, c = inputs["table"], np.asarray(inputs["classes"])
+    a, b = t.loc[c == 2, "LS_uL_per_mg"].to_numpy(), t.loc[c == 1, "LS_uL_per_mg"].to_numpy()
+    p = float(stats.mannwhitneyu(a, b, alternative="greater").pvalue) if len(a) and len(b) else 1.0
+    return _rep(bool(a.mean() > b.mean() and p < 0.05), inputs, f"mean L:S class 2 {a.mean():.2f}, class 1 "
+                f"{b.mean():.2f} µL/mg; one-sided Mann-Whitney p {p:.2g}")
+
+
+def compute_class1_ls_sd(inputs: dict):
+    """Standard deviation of L:S within class 1."""
+    t, c = inputs["table"], np.asarray(inputs["classes"])
+    v = t.loc[c == 1, "LS_uL_per_mg"]
+    return _rep(float(v.std()), inputs, f"sd of L:S over the {len(v)} class-1 films (mean {v.mean():.2f} µL/mg)")
+
+
+def compute_film_below_powder(inputs: dict):
+    """The film's printed ionic σ is below the powder's."""
+    from .analysis import reported
+    p = reported()
+    f, w = p.get_value("film_sigma", "S/cm"), p.get_value("powder_sigma", "S/cm")
+    return _rep(float(f / w), {"data": "paper inputs"}, f"film / powder ionic conductivity {f:.2g} / {w:.2g} S/cm")
