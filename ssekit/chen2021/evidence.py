@@ -943,3 +943,102 @@ def compute_film_below_powder(inputs: dict):
     p = reported()
     f, w = p.get_value("film_sigma", "S/cm"), p.get_value("powder_sigma", "S/cm")
     return _rep(float(f / w), {"data": "paper inputs"}, f"film / powder ionic conductivity {f:.2g} / {w:.2g} S/cm")
+
+
+# ---------------------------------------------------------------- measured effects of the declared deviations
+
+def _classes_raw_pca(table: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """Classes when the PCA runs on the raw (unscaled) features instead of z-scores, and the components kept."""
+    X = table[filmml.PCA_FEATURES].to_numpy(float)
+    Xc = X - X.mean(axis=0)
+    U, S, _ = np.linalg.svd(Xc, full_matrices=False)
+    ratio = S ** 2 / np.sum(S ** 2)
+    n = int(np.searchsorted(np.cumsum(ratio), filmml.VARIANCE_TARGET - 1e-12) + 1)
+    km = KMeans(n_clusters=3, n_init=20, random_state=SEED).fit((U * S)[:, :n])
+    return filmml.relabel(km.labels_, table["sigma_S_per_cm"], table["RD"]), n
+
+
+def _classes_n_pcs(table: pd.DataFrame, n: int) -> np.ndarray:
+    scores = pca_of(table)[0]
+    km = KMeans(n_clusters=3, n_init=20, random_state=SEED).fit(scores[:, :n])
+    return filmml.relabel(km.labels_, table["sigma_S_per_cm"], table["RD"])
+
+
+def _median_f1(inputs: dict, **over) -> float:
+    d = dict(inputs, **over)
+    return float(np.median(f1_samples(d)))
+
+
+def _f1_folds(inputs: dict, folds: int) -> float:
+    """Median F1 over the claim splits with C tuned by ``folds``-fold CV."""
+    y = np.asarray(inputs["classes"])
+    X = _features(inputs)
+    out = []
+    for i, (tr, te) in enumerate(ShuffleSplit(n_splits=int(inputs["n_splits"]), test_size=0.2,
+                                              random_state=SEED).split(X)):
+        C = _tuned_c(X[tr], y[tr], SEED + i, folds)
+        sc, svm = _fit(X[tr], y[tr], C, SEED + i)
+        out.append(_macro_f1(y[te], _predict(sc, svm, X[te]), labels=np.unique(y[te])))
+    return float(np.median(out))
+
+
+def _weighted_f1(inputs: dict) -> float:
+    y = np.asarray(inputs["classes"])
+    X = _features(inputs)
+    out = []
+    for (tr, te), r in zip(ShuffleSplit(n_splits=int(inputs["n_splits"]), test_size=0.2, random_state=SEED).split(X),
+                           split_results(inputs)):
+        pred = _predict(r["scaler"], r["svm"], X[te])
+        labels, counts = np.unique(y[te], return_counts=True)
+        f = [_f1_one(y[te], pred, k) for k in labels]
+        out.append(float(np.average(f, weights=counts)))
+    return float(np.median(out))
+
+
+def _f1_one(y_true, y_pred, k) -> float:
+    tp = np.sum((y_pred == k) & (y_true == k))
+    den = np.sum(y_pred == k) + np.sum(y_true == k)
+    return 2.0 * tp / den if den else 0.0
+
+
+def deviation_effects(which: str = "all") -> pd.DataFrame:
+    """The measured effect of each declared deviation that can be measured here, on the active film table.
+
+    ``which``: 'classes' (PCA and K-means), 'svm' (the classifier) or 'all'.
+    Returns one row per deviation: what is compared, the book's value and
+    the alternative's.
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    rows = []
+    inp = class_inputs()
+    t, c = inp["table"], inp["classes"]
+    if which in ("classes", "all"):
+        raw, n_raw = _classes_raw_pca(t)
+        rows.append(("chen2021.pca.zscore", "K-means classes, z-scored vs raw PCA inputs: agreement (adjusted Rand index; "
+                     "1 = same classes)", f"{pca_of(t)[3]} PCs", f"{n_raw} PC(s) on raw inputs; ARI "
+                     f"{adjusted_rand_score(c, raw):.2f}"))
+        for n in (2, 4):
+            rows.append(("chen2021.kmeans.components", f"K-means classes on {pca_of(t)[3]} vs {n} PCs: adjusted Rand index",
+                         f"{pca_of(t)[3]} PCs", f"ARI {adjusted_rand_score(c, _classes_n_pcs(t, n)):.2f}"))
+    if which in ("svm", "all"):
+        for name, sp in (("PC1-PC2", split_inputs_pc()), ("recipe", split_inputs_recipe())):
+            book = _median_f1(sp)
+            rows.append(("chen2021.svm.scaling_c", f"median macro F1 ({name}), C tuned by 3-fold vs 5-fold CV",
+                         f"{book:.3f}", f"{_f1_folds(sp, 5):.3f}"))
+            rows.append(("chen2021.svm.fixed_c", f"median macro F1 ({name}), C tuned vs fixed C = 1 (robustness and "
+                         "power studies)", f"{book:.3f}", f"{_median_f1(sp, tune=False):.3f}"))
+            rows.append(("chen2021.svm.f1_average", f"median F1 ({name}), macro vs class-weighted average",
+                         f"{book:.3f}", f"{_weighted_f1(sp):.3f}"))
+        rows.append(("chen2021.svm.calibration", "recipes on the Figure 4 grid where the calibrated classifier of "
+                     "'ssekit films classify' predicts another class than the SVM", "0 %", f"{_calibration_gap(inp):.0%}"))
+    return pd.DataFrame(rows, columns=["deviation", "compared", "book", "alternative"]).set_index("deviation")
+
+
+def _calibration_gap(inputs: dict) -> float:
+    t, c = inputs["table"], np.asarray(inputs["classes"])
+    cal = filmml.fit_classifier(t, c, SEED)
+    svm = filmml.fit_svm(t[filmml.INPUTS], c, SEED).best_estimator_
+    P, LS, XB = _grid_all_p()
+    grid = pd.DataFrame({"P_pct": P, "LS_uL_per_mg": LS, "XB_vol_pct": XB})
+    return float(np.mean(cal.predict(grid) != svm.predict(grid)))
