@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ from ..ml import filmclass as filmml
 from ..physics import asr
 from . import films
 
-__all__ = ["SEED", "N_REPEATS", "MIN_FILMS_PER_CLASS", "reported", "table1", "Analysis", "analysis", "PC_INPUTS",
+__all__ = ["SEED", "MIN_FILMS_PER_CLASS", "reported", "table1", "table1_summary", "Analysis", "analysis", "PC_INPUTS",
            "film_vs_pellet", "break_even_pellet_thickness", "claim_film_vs_pellet", "ion_electron_orders",
            "cell_figures", "claim_first_discharge", "claim_class2_short", "banner_html", "THICK_REGION",
            "DRASTIC_RATIO", "thick_region_ratio", "low_dot_locations", "SHIFT_SHARE", "anova_variants",
@@ -34,7 +34,6 @@ __all__ = ["SEED", "N_REPEATS", "MIN_FILMS_PER_CLASS", "reported", "table1", "An
            "robustness", "robustness_summary", "POWER_SIZES", "power"]
 
 SEED = 0  # seed of every stochastic step of the workflow (K-means, splits, oversampling)
-N_REPEATS = 100
 
 
 def reported():
@@ -45,6 +44,32 @@ def reported():
 def table1() -> pd.DataFrame:
     """The paper's Table 1: recently reported sulfide SSE films (literature)."""
     return read_csv("chen2021/table1.csv")
+
+
+def _sci(v: float) -> str:
+    m, e = f"{v:.1e}".split("e")
+    return f"{m} × 10{str(int(e)).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
+
+
+def table1_summary() -> pd.DataFrame:
+    """Table 1 with the columns the chapter plots: electrolyte, binder, σ, thickness and reference.
+
+    σ ranges print as 'low – high'; a value the paper does not give prints as
+    'not given'. The other columns (solvent, binder content, L:S) are in
+    :func:`table1`.
+
+    Examples
+    --------
+    >>> list(table1_summary().columns)
+    ['electrolyte', 'binder', 'ionic conductivity (S/cm)', 'thickness (µm)', 'reference']
+    """
+    t = table1()
+    lo, hi = t["sigma_low_S_per_cm"], t["sigma_high_S_per_cm"]
+    sigma = [("not given" if pd.isna(a) else _sci(a) if a == b else f"{_sci(a)} – {_sci(b)}") for a, b in zip(lo, hi)]
+    thick = ["not given" if pd.isna(h) else f"{h:g}" for h in t["thickness_um"]]
+    ref = [r.replace("Chen 2021 ", "").replace("ref ", "ref. ").strip("()") for r in t["ref"]]
+    return pd.DataFrame({"electrolyte": t["electrolyte"], "binder": t["binder"], "ionic conductivity (S/cm)": sigma,
+                         "thickness (µm)": thick, "reference": ref})
 
 
 @dataclass
@@ -73,23 +98,6 @@ class Analysis:
     def pc_table(self) -> pd.DataFrame:
         """The films with their PC1 and PC2 scores (the paper's SVM plane) and classes."""
         return self.df.assign(PC1=self.pca.scores["PC1"].to_numpy(), PC2=self.pca.scores["PC2"].to_numpy())
-
-    @cached_property
-    def repeated(self) -> pd.DataFrame:
-        """F1 of the recipe reading over N_REPEATS random 80/20 splits (C tuned inside each)."""
-        return memory().cache(filmml.repeated_f1)(self.df, self.classes, n_splits=N_REPEATS, seed=SEED)
-
-    @cached_property
-    def repeated_pc(self) -> pd.DataFrame:
-        """F1 of the paper's reading (SVM on PC1-PC2) over N_REPEATS random 80/20 splits."""
-        return memory().cache(filmml.repeated_f1)(self.pc_table, self.classes, n_splits=N_REPEATS, seed=SEED,
-                                                  inputs=PC_INPUTS)
-
-    @cached_property
-    def repeated_stratified(self) -> pd.DataFrame:
-        """The recipe reading over stratified splits (the declared variant)."""
-        return memory().cache(filmml.repeated_f1)(self.df, self.classes, n_splits=N_REPEATS, seed=SEED,
-                                                  stratified=True)
 
     @property
     def sigma_good(self) -> np.ndarray:
