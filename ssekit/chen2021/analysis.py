@@ -275,7 +275,7 @@ def break_even_pellet_thickness() -> float:
 
 def claim_film_vs_pellet() -> Reproduction:
     """Claim ``chen2021.s9.film_vs_pellet`` (Fig. S9b): the 40 µm film has a lower impedance than the powder pellet."""
-    return Reproduction(None, checkable=False, note=(
+    return Reproduction(None, data="paper inputs", checkable=False, note=(
         f"the paper does not give the pellet's thickness; with its conductivities the film has the lower ASR for any "
         f"pellet thicker than {break_even_pellet_thickness():.0f} µm, which every pressed pellet is (Kim et al. 2025: "
         "about 800 µm), so the outcome does not depend on the data"))
@@ -303,12 +303,12 @@ def cell_figures() -> pd.Series:
 
 def claim_first_discharge() -> Reproduction:
     """Claim ``chen2021.cell.first_discharge`` (Fig. 6b): first discharge capacity of the class-1 film cell."""
-    return Reproduction(None, checkable=False, note="a cell measurement (149 mAh/g, first CE 74.1 %); needs lab work")
+    return Reproduction(None, data="paper inputs", checkable=False, note="a cell measurement (149 mAh/g, first CE 74.1 %); needs lab work")
 
 
 def claim_class2_short() -> Reproduction:
     """Claim ``chen2021.cell.class2_short`` (Fig. 6b): the class-2 film cell shorts during the first charge."""
-    return Reproduction(None, checkable=False, note="a cell observation; needs lab work")
+    return Reproduction(None, data="paper inputs", checkable=False, note="a cell observation; needs lab work")
 
 
 def banner_html() -> str:

@@ -390,7 +390,7 @@ class FilmData:
     @property
     def data_kind(self) -> str:
         """The claims registry's word for it."""
-        return "surrogate" if self.is_surrogate else "real data"
+        return "surrogate" if self.is_surrogate else "paper data"
 
 
 @lru_cache(maxsize=4)

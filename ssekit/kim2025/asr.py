@@ -15,7 +15,7 @@ from ..claims import Reproduction, get_claim
 from ..data import load, load_parameters
 from ..physics import asr
 
-__all__ = ["LIQUID_ASR_WITH_SEPARATOR", "params", "liquid_asr_bare", "implied_separator_macmullin",
+__all__ = ["LIQUID_ASR_WITH_SEPARATOR", "params", "liquid_asr_bare", "claim_liquid_asr_bare", "claim_lpscl_thickness", "implied_separator_macmullin",
            "liquid_asr_with_separator", "lpscl_thickness_matching_liquid", "li3ps4_measurements",
            "lps_sigma_median", "lps_asr_at_10um", "lps_asr_at_10um_table1_high"]
 
@@ -39,6 +39,11 @@ def liquid_asr_bare() -> float:
     )
 
 
+def claim_liquid_asr_bare() -> Reproduction:
+    """The claim: ASR of the bare liquid layer, from the review's own inputs."""
+    return Reproduction(liquid_asr_bare(), data="paper inputs", note="ASR = L / sigma with the review's L and sigma")
+
+
 def implied_separator_macmullin() -> float:
     """MacMullin number that turns the review's 0.125 into its 3.75 ohm cm^2."""
     p = params()
@@ -52,6 +57,7 @@ def liquid_asr_with_separator() -> Reproduction:
     n = implied_separator_macmullin()
     return Reproduction(
         None,
+        data="paper inputs",
         note=(f"needs the separator's MacMullin number (tortuosity/porosity), not stated in the review; "
               f"the reported value implies N_M = {n:.3g}"),
         checkable=False,
@@ -63,6 +69,12 @@ def lpscl_thickness_matching_liquid() -> float:
     return asr.thickness_for_asr(LIQUID_ASR_WITH_SEPARATOR, params().get_value("lpscl_sigma", "S/cm"))
 
 
+def claim_lpscl_thickness() -> Reproduction:
+    """The claim: Li6PS5Cl thickness matching the liquid cell's ASR, from the review's own inputs."""
+    return Reproduction(lpscl_thickness_matching_liquid(), data="paper inputs", note="L = ASR * sigma")
+
+
+@cache
 @cache
 def li3ps4_measurements() -> pd.DataFrame:
     """Room-temperature Li3PS4 conductivities in the shipped Laskowski 2023 table."""
@@ -86,7 +98,7 @@ def lps_asr_at_10um() -> Reproduction:
     n_fast = int((m["sigma_S_per_cm"] >= crit).sum())
     return Reproduction(
         value,
-        data="real data",
+        data="substitute data",
         note=(f"median of {len(m)} Li3PS4 entries in Laskowski 2023 ({sigma:.3g} S/cm); the claim holds for any "
               f"sigma below {crit:.3g} S/cm, which {len(m) - n_fast} of {len(m)} entries are"),
     )

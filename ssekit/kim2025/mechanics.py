@@ -97,7 +97,7 @@ def wip_gain() -> float:
 def claim_table1_vs_text() -> Reproduction:
     """Claim ``kim2025.mech.shear_range`` (Sec. 3.2 vs Table 1): lowest sulfide shear modulus in Table 1 (text: 6-11 GPa)."""
     low = float(table1()["shear_modulus_low_GPa"].min())
-    return Reproduction(low, note="lowest shear modulus among Table 1's sulfide classes (glass and glass-ceramic: 5 GPa)")
+    return Reproduction(low, data="paper inputs", note="lowest shear modulus among Table 1's sulfide classes (glass and glass-ceramic: 5 GPa)")
 
 
 def film_at_cell_level() -> pd.DataFrame:
@@ -129,8 +129,8 @@ def measured(composition: str) -> pd.Series:
 def _median_claim(*compositions: str) -> Reproduction:
     vals = pd.concat([measured(c) for c in compositions], ignore_index=True)
     if vals.empty:
-        return Reproduction(None, data="real data", checkable=False, note=f"no measurement of {compositions} shipped")
-    return Reproduction(float(vals.median()), data="real data", note=(
+        return Reproduction(None, data="substitute data", checkable=False, note=f"no measurement of {compositions} shipped")
+    return Reproduction(float(vals.median()), data="substitute data", note=(
         f"median of {len(vals)} Laskowski 2023 entries for {' and '.join(compositions)} "
         f"(range {vals.min():.2g}-{vals.max():.2g} S/cm)"))
 
@@ -155,7 +155,7 @@ def claim_argyrodite_beyond_10() -> Reproduction:
     ob = load("obelix_train")
     arg = ob[(ob["family"] == "argyrodites") & ~ob["sigma_censored"]]
     best = arg.loc[arg["sigma_S_per_cm"].idxmax()]
-    return Reproduction(float(best["sigma_S_per_cm"]), data="real data", note=(
+    return Reproduction(float(best["sigma_S_per_cm"]), data="substitute data", note=(
         f"highest of {len(arg)} argyrodites in the OBELiX training split: {best['composition']}; "
         f"{int((arg['sigma_S_per_cm'] > 1e-2).sum())} exceed 10 mS/cm"))
 
@@ -173,6 +173,6 @@ def claim_youngs_modulus() -> Reproduction:
 
 def claim_wip_porosity() -> Reproduction:
     """Claim ``kim2025.process.wip_porosity`` (Sec. 4.5): porosity after WIP (a measurement)."""
-    return Reproduction(None, checkable=False, note=(
+    return Reproduction(None, data="paper inputs", checkable=False, note=(
         f"a measured porosity; no model here predicts pressing. What it is worth: Bruggeman gives "
         f"{wip_gain():.2f}x the conductivity at 0.15 % than at 12 % porosity"))

@@ -186,7 +186,7 @@ def predictor(train: pd.DataFrame | None = None, name: str | None = None):
 # ---------------------------------------------------------------- claims
 
 def _corr_claim(x: str, y: str) -> Reproduction:
-    return Reproduction(float(correlations().loc[x, y]), data="real data",
+    return Reproduction(float(correlations().loc[x, y]), data="substitute data",
                         note=f"Pearson r on {len(table())} OBELiX+Laskowski rows (the paper's 120 are not public)")
 
 
@@ -229,7 +229,7 @@ def feature_pairs_weak_share(matrix: pd.DataFrame, threshold: float = 0.3) -> fl
 def claim_features_weak() -> Reproduction:
     """Claim ``mishra2023.features_weak`` (Fig. 7): most features are weakly correlated (|r| < 0.3)."""
     share = feature_pairs_weak_share(correlations())
-    return Reproduction(bool(share > 0.5), data="real data", note=(
+    return Reproduction(bool(share > 0.5), data="substitute data", note=(
         f"{share:.0%} of the 15 feature pairs have |r| < 0.3 on the open data (the paper's own matrix: "
         f"{feature_pairs_weak_share(paper_fig7()):.0%}); 'weakly' = |r| < 0.3 and 'most' = more than half are our reading"))
 
@@ -238,14 +238,14 @@ def claim_rfr_test_mae_raw() -> Reproduction:
     """Claim ``mishra2023.table2.rfr_test_mae`` (Table 2): test MAE of the random forest on raw conductivity."""
     s = split()
     v = regression.paper_metrics(s.test["sigma_S_per_cm"], fitted_model("sigma_S_per_cm", "RFR").predict(s.X_test))["MAE"]
-    return Reproduction(float(v), data="real data", note="RFR trained and scored on raw S/cm, 30 % test split")
+    return Reproduction(float(v), data="substitute data", note="RFR trained and scored on raw S/cm, 30 % test split")
 
 
 def claim_rfr_row_consistency() -> Reproduction:
     """Claim ``mishra2023.table2.rfr_row`` (Table 2): largest test MSE compatible with the printed RFR test MAE (must be >= printed MSE)."""
     n_test = round(0.3 * 120)
     bound = n_test * 0.0005**2
-    return Reproduction(bound, note=(f"MSE <= n * MAE^2 for any n errors; a printed MAE of 0 means < 0.0005 S/cm, so on "
+    return Reproduction(bound, data="paper inputs", note=(f"MSE <= n * MAE^2 for any n errors; a printed MAE of 0 means < 0.0005 S/cm, so on "
                                      f"{n_test} test rows the MSE cannot exceed {bound:.1e}; the printed 0.003 is "
                                      "inconsistent with it"))
 
@@ -253,7 +253,7 @@ def claim_rfr_row_consistency() -> Reproduction:
 def claim_ensemble_best() -> Reproduction:
     """Claim ``mishra2023.ensembles_best`` (Sec. 4, conclusions): an ensemble model (RFR, GBR, XGB, VR) predicts best (log10 test MAE)."""
     b = best_model()
-    return Reproduction(b in ENSEMBLES, data="real data", note=f"lowest log10 test MAE: {b}")
+    return Reproduction(b in ENSEMBLES, data="substitute data", note=f"lowest log10 test MAE: {b}")
 
 
 def eight_models(t: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -268,7 +268,7 @@ def claim_ann_weak() -> Reproduction:
     """Claim ``mishra2023.ann_weak`` (Sec. 4): the ANN is among the weaker half of the eight models."""
     t = eight_models()["MAE log10 test"].sort_values()
     rank = list(t.index).index("ANN") + 1
-    return Reproduction(rank > len(t) / 2, data="real data", note=(
+    return Reproduction(rank > len(t) / 2, data="substitute data", note=(
         f"ANN ranks {rank} of {len(t)} by log10 test MAE (SVM counted once, its better kernel); weaker half = ranks "
         f"{len(t) // 2 + 1}-{len(t)}"))
 
@@ -279,7 +279,7 @@ def claim_vr_overfitting() -> Reproduction:
     gap = t["MAE log10 test"] - t["MAE log10 train"]
     members = ["RFR", "GBR"]
     ok = bool(gap["VR"] < gap[members].min())
-    return Reproduction(ok, data="real data", note=(
+    return Reproduction(ok, data="substitute data", note=(
         "train-test gap of log10 MAE: VR " + f"{gap['VR']:.2f}, " + ", ".join(f"{m} {gap[m]:.2f}" for m in members)
         + " (VR = GBR + LR + RFR, the composition of the paper's Sec. 3)"))
 
@@ -289,14 +289,14 @@ def claim_train_test_gap() -> Reproduction:
     t = eight_models()
     ratio = t["MAE log10 test"] / t["MAE log10 train"]
     worst = ratio.idxmax()
-    return Reproduction(bool((ratio < 2).all()), data="real data", note=(
+    return Reproduction(bool((ratio < 2).all()), data="substitute data", note=(
         f"test / train log10 MAE: {ratio.min():.1f}-{ratio.max():.1f} (worst {worst}); 'close' = within a factor 2 "
         "is our reading"))
 
 
 def claim_vr_composition() -> Reproduction:
     """Claim ``mishra2023.vr_composition`` (Sec. 3 vs 4): which models the voting regressor combines."""
-    return Reproduction(None, checkable=False, note=(
+    return Reproduction(None, data="paper inputs", checkable=False, note=(
         "the paper names two compositions: GBR + LR + RFR (Sec. 3) and RFR + GBR + XGB (Sec. 4); the book uses the "
         "first and declares it"))
 
