@@ -937,7 +937,7 @@ def compute_class1_ls_sd(inputs: dict):
     return _rep(float(v.std()), inputs, f"sd of L:S over the {len(v)} class-1 films (mean {v.mean():.2f} µL/mg)")
 
 
-def compute_film_below_powder(inputs: dict):
+def compute_film_below_powder(inputs: dict | None = None):
     """The film's printed ionic σ is below the powder's."""
     from .analysis import reported
     p = reported()
