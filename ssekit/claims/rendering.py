@@ -21,7 +21,7 @@ from .model import DATA_KINDS, KINDS, RULES, STATUSES, ClaimResult, fmt
 from .registry import get_claim, load_claims, load_deviations, papers
 
 __all__ = ["frame", "reproduced_str", "null_str", "check", "check_section", "scorecard", "scorecard_html",
-           "headline_html", "papers_table", "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json",
+           "headline_html", "papers_table", "verdict_sentence", "verdict_sentences", "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json",
            "CLAIMS_MIME"]
 
 #: The MIME type under which the scorecard chapter hands ``claims.json`` to the build (see :mod:`ssekit.sphinxext`).
@@ -168,6 +168,51 @@ def check_section(anchor: str):
     if not ids:
         raise DataValidationError(f"no claim is declared with anchor {anchor!r}")
     return check(*ids)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def verdict_sentence(r: ClaimResult) -> str:
+    """One sentence stating a claim's verdict, generated from its evaluated result (never typed).
+
+    Examples
+    --------
+    >>> print(verdict_sentence(evaluate(get_claim("kim2025.asr.liquid_bare"))))  # doctest: +ELLIPSIS
+    *ASR of 25 µm of a 20 mS/cm liquid electrolyte, no separator*: 0.125 Ω cm² here against the paper's 0.125 Ω cm²: **reproduced**...
+    """
+    c = r.claim
+    st = r.status
+    q = f"*{c.quantity[0].upper() + c.quantity[1:]}*"
+    lead = (f"{q}: the paper's {c.reported_str()}" if r.reproduced is None
+            else f"{q}: {reproduced_str(r)} here against the paper's {c.reported_str()}")
+    if st == "uninformative":
+        tail = (f"the same check passes on {r.null_pass_rate:.0%} of {r.null_draws} draws in which "
+                f"{c.null_description[0].lower() + c.null_description[1:].rstrip('.')}, so agreement here is no "
+                "evidence")
+    elif st == "model-dependent":
+        vals = "; ".join(f"{k}: {fmt(r.variants[k])}" for k in r.variant_flips)
+        tail = f"{'it meets' if r.meets_rule else 'it misses'} the rule, but the verdict flips under {vals}"
+    elif st == "by construction":
+        tail = f"{'it meets' if r.meets_rule else 'it misses'} the rule by construction: {r.by_construction}"
+    elif st == "surrogate":
+        tail = f"{'it meets' if r.meets_rule else 'it misses'} the rule on the surrogate, which is no evidence"
+    elif st == "not comparable":
+        tail = "the number depends on the data, and these are not the paper's"
+    elif st in ("not checkable", "differs", "not reached") and r.note:
+        tail = r.note.rstrip(".")
+    else:
+        tail = ""
+    null = ""
+    if st == "reproduced" and r.null_pass_rate is not None:
+        null = f" (the check fails on {1 - r.null_pass_rate:.0%} of {r.null_draws} null draws)"
+    return f"{lead}: **{st}**{null}" + (f"; {tail}." if tail else ".")
+
+
+def verdict_sentences(anchor: str) -> str:
+    """One Markdown bullet per claim of a chapter section, stating each verdict (see :func:`verdict_sentence`)."""
+    return "\n".join(f"- {verdict_sentence(evaluate(c))}" for c in load_claims() if c.anchor == anchor)
 
 
 def headline_html(paper: str, chapter: str | None = None):
