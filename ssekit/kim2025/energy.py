@@ -24,7 +24,7 @@ __all__ = ["PARAMETER_LABELS", "PARAMETER_GROUPS", "parameter_table", "routes", 
            "anodefree_variants", "inputs_rise", "claim_rise_with_thinning", "null_no_separator",
            "inputs_thickness_dominates", "claim_thickness_dominates", "thickness_dominates_variants",
            "inputs_power", "claim_power_below_30", "power_variants",
-           "threshold_steps", "levels", "threshold_map", "power_limits", "ragone",
+           "SIMPLE_SE_DENSITY", "threshold_steps", "levels", "threshold_map", "power_limits", "ragone",
            "sensitivity_ranges", "sensitivity_label", "one_at_a_time", "global_sensitivity"]
 
 
@@ -528,6 +528,11 @@ def routes_sentence(table: pd.DataFrame, target_wh_per_kg: float = 350.0, asr_li
             f"separator's ASR at or below the {asr_limit_ohm_cm2:g} Ω cm² of the review's liquid reference.")
 
 
+#: The Li6PS5Cl density of the simple model the threshold steps start from (g/cm3), 88 % of
+#: the crystallographic value: the step shows what the density choice alone moves.
+SIMPLE_SE_DENSITY = 1.64
+
+
 def threshold_steps(config: str = "ncm811_li") -> pd.DataFrame:
     """How each refinement of the cell model moves the 350 Wh/kg, 400 Wh/kg and 750 Wh/L thresholds (µm), one step at a time.
 
@@ -535,8 +540,8 @@ def threshold_steps(config: str = "ncm811_li") -> pd.DataFrame:
     packaging), then the crystallographic SE density, the charged-state
     volume, and the geometric pouch (the book's model). Monopolar and bipolar.
     """
-    steps = [("simple model: SE 1.64 g/cm³, discharged volume, flat packaging",
-              {"se_density": 1.64, "volume_state": 0, "packaging": 0}),
+    steps = [(f"simple model: SE {SIMPLE_SE_DENSITY:g} g/cm³, discharged volume, flat packaging",
+              {"se_density": SIMPLE_SE_DENSITY, "volume_state": 0, "packaging": 0}),
              ("+ SE density 1.86 g/cm³ (crystallographic)", {"volume_state": 0, "packaging": 0}),
              ("+ volume at the larger of charged/discharged", {"packaging": 0}),
              ("+ geometric pouch (the book's model)", {})]
