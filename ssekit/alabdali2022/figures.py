@@ -16,6 +16,19 @@ __all__ = ["composite_slice", "ratios", "thickness", "CLAIM_LABELS"]
 
 PHASE_COLOURS = ["white", OKABE_ITO[0], OKABE_ITO[1], "black"]  # pore, SE, AM, binder
 
+#: Larger text than the book's default, so the figures stay readable when a phone shrinks them.
+_LARGE = {"font.size": 13, "axes.labelsize": 13, "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12}
+
+
+def _large_text(f):
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(_LARGE):
+            return f(*args, **kwargs)
+    return wrapper
+
 #: Reader's label of each voxel claim's ratio (what is divided by what).
 CLAIM_LABELS = {
     "binder": "ionic σ: 2 vol% binder / none",
@@ -32,6 +45,7 @@ CLAIM_LABELS = {
 }
 
 
+@_large_text
 def composite_slice(img, z: int | None = None, voxel_um: float = 0.5):
     """One z-slice of a labelled voxel composite, phases in the book's colours, axes in µm.
 
@@ -49,7 +63,7 @@ def composite_slice(img, z: int | None = None, voxel_um: float = 0.5):
     matplotlib.figure.Figure
     """
     z = img.shape[2] // 2 if z is None else z
-    fig, ax = plt.subplots(figsize=(5.6, 4.0))
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
     ext = (0, img.shape[1] * voxel_um, img.shape[0] * voxel_um, 0)
     ax.imshow(img[:, :, z], cmap=ListedColormap(PHASE_COLOURS), vmin=-0.5, vmax=3.5, interpolation="nearest",
               extent=ext)
@@ -58,11 +72,12 @@ def composite_slice(img, z: int | None = None, voxel_um: float = 0.5):
     ax.grid(False)
     for colour, name in zip(PHASE_COLOURS, [ms.PHASES[p] for p in sorted(ms.PHASES)]):
         ax.scatter([], [], marker="s", s=60, color=colour, edgecolors="black", label=name)
-    ax.legend(fontsize=10, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
     fig.tight_layout()
     return fit_text(fig)
 
 
+@_large_text
 def ratios(table, thresholds: dict[str, tuple[str, float]]):
     """Per-seed paired ratios of every voxel claim (one row per claim), with each claim's threshold.
 
@@ -77,7 +92,7 @@ def ratios(table, thresholds: dict[str, tuple[str, float]]):
     df = table.dropna(subset=["ratio"]).copy()
     df["claim"] = df["claim"].map(CLAIM_LABELS)
     order = [CLAIM_LABELS[k] for k in CLAIM_LABELS if CLAIM_LABELS[k] in set(df["claim"])]
-    fig, ax = plt.subplots(figsize=(8.5, 6.2))
+    fig, ax = plt.subplots(figsize=(8.8, 6.8))
     sns.stripplot(data=df, x="ratio", y="claim", order=order, ax=ax, color=OKABE_ITO[0], size=4, jitter=0.25,
                   alpha=0.7)
     med = df.groupby("claim")["ratio"].median()
@@ -99,12 +114,12 @@ def ratios(table, thresholds: dict[str, tuple[str, float]]):
     ax.set_xlim(lo, hi)
     ax.set_xlabel("ratio of the two composites, per seed (–, log scale)")
     ax.set_ylabel("")
-    ax.tick_params(axis="y", labelsize=10)
-    ax.legend(fontsize=10, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     fig.tight_layout()
     return fit_text(fig)
 
 
+@_large_text
 def thickness(df):
     """Electronic σ_eff of the 4, 10 and 20 µm electrodes, one point per seed (box plot with points)."""
     col = analysis.LABELS["sigma_el"]
