@@ -144,14 +144,10 @@ def paired(inp: dict, a: str, b: str, quantity: str, voxel_um: float | None = No
 
 
 def _rep(value, samples, note: str, **kw):
-    """A Reproduction (data 'model'), passing only the fields this version of the engine knows."""
-    from dataclasses import fields
-
+    """A Reproduction of model data with its per-seed samples (NaN: a ratio undefined on that seed)."""
     from ..claims import Reproduction
 
-    known = {f.name for f in fields(Reproduction)}
-    args = {"data": "model", "note": note, "samples": tuple(float(s) for s in samples), **kw}  # NaN: undefined ratio
-    return Reproduction(value, **{k: v for k, v in args.items() if k in known})
+    return Reproduction(value, data="model", note=note, samples=tuple(float(s) for s in samples), **kw)
 
 
 def _ratio_claim(inp: dict, quantity: str, what: str, **kw):
