@@ -372,19 +372,21 @@ def validation() -> pd.DataFrame:
     img = np.zeros((20, 20, 20), dtype=np.int8)
     img[::2] = ms.SE
     t = ms.transport(img)
-    rows.append(("straight channels (eps = 0.5)", "tortuosity factor", 1.0, t.tortuosity_factor))
+    rows.append(("straight channels (ε = 0.5)", "tortuosity factor (–)", 1.0, t.tortuosity_factor))
     s = np.ones((10, 10, 20))
     s[:, :, 10:] = 0.1
-    rows.append(("two layers in series (1 and 0.1)", "sigma_eff", 1 / (0.5 / 1 + 0.5 / 0.1), ms.solve(s)[0]))
+    rows.append(("two layers in series (1 and 0.1)", "σ_eff (units of the first layer)", 1 / (0.5 / 1 + 0.5 / 0.1),
+                 ms.solve(s)[0]))
     s = np.ones((20, 10, 10))
     s[10:] = 0.1
-    rows.append(("two layers in parallel (1 and 0.1)", "sigma_eff", 0.5 * 1 + 0.5 * 0.1, ms.solve(s)[0]))
+    rows.append(("two layers in parallel (1 and 0.1)", "σ_eff (units of the first layer)", 0.5 * 1 + 0.5 * 0.1,
+                 ms.solve(s)[0]))
     for frac in (0.2, 0.3):
         img = ms.generate(48, am_frac=frac, am_radius=6, seed=3)
         t = ms.transport(img)
-        rows.append((f"random insulating spheres, {frac:.0%}", "sigma_eff (Bruggeman eps^1.5)",
+        rows.append((f"random insulating spheres, {frac:.0%}", "σ_eff / σ_SE (expected: Bruggeman ε^1.5)",
                      float(ms.bruggeman(t.volume_fraction)), t.sigma_eff))
-    out = pd.DataFrame(rows, columns=["geometry", "quantity", "expected", "computed"])
+    out = pd.DataFrame(rows, columns=["geometry", "quantity", "expected", "computed"])  # dimensionless
     out["relative difference"] = (out["computed"] - out["expected"]) / out["expected"]
     return out
 
