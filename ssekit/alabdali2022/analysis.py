@@ -437,34 +437,4 @@ def parameter_table() -> pd.DataFrame:
                          "source": df["source"].str.replace("alabdali2022", "Alabdali et al. 2022", regex=False)})
 
 
-_STATUS_WORDS = {"reproduced": "holds in the model", "differs": "does not hold in the model"}
-
-
-def sentence(result) -> str:
-    """One generated sentence stating a claim's verdict from its evaluated result (a ClaimResult)."""
-    from ..claims import fmt
-
-    c, st = result.claim, result.status
-    head = f"*{c.quantity[0].upper() + c.quantity[1:]}*"
-    if st == "not checkable":
-        return f"{head}: not checkable here ({result.note})."
-    val = f"median {fmt(result.reproduced)}"
-    if result.sample_range:
-        val += f", 5–95 % of seeds {fmt(result.sample_range[0])}–{fmt(result.sample_range[1])}"
-    if st in _STATUS_WORDS:
-        tail = _STATUS_WORDS[st]
-    elif st == "by construction":
-        tail = f"holds, but by construction ({result.by_construction}); only its size is a result"
-    elif st == "model-dependent":
-        alt = "; ".join(f"{k}: {fmt(result.variants[k])}" for k in result.variant_flips)
-        tail = (f"{'holds' if result.meets_rule else 'fails'} at the claim's grid, but the verdict flips in "
-                f"{alt}, so the model does not decide it")
-    elif st == "uninformative":
-        tail = (f"cannot be decided: the same check passes on {result.null_pass_rate:.0%} of null draws "
-                f"({c.null_description})")
-    else:
-        tail = st
-    return f"{head}: {val}; {tail}."
-
-
-__all__ += ["parameter_table", "PARAMETER_LABELS", "sentence"]
+__all__ += ["parameter_table", "PARAMETER_LABELS"]
