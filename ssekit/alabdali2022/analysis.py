@@ -159,7 +159,8 @@ def _ratio_claim(inp: dict, quantity: str, what: str, **kw):
     grid = (f"extrapolated to h → 0 from {inp['extrapolate'][0]:.2g} and {inp['extrapolate'][1]:.2g} µm voxels"
             if inp.get("extrapolate") else f"at {inp['voxel_um']:g} µm voxels")
     note = (f"{what}: median {np.median(ok):.3f} (5-95 % of seeds {lo:.3f}-{hi:.3f}) over {len(ok)} paired random "
-            f"composites {grid}, {inp['box_um']:g} µm box")
+            f"composites {grid}, " + (f"electrodes {inp['box_um']:g} µm wide" if {"thin", "thick"} & {a, b}
+                                      else f"{inp['box_um']:g} µm box"))
     if dropped:
         note += (f"; on {dropped} seed(s) the reference composite has no network spanning the electrode, so the "
                  "ratio is undefined and left out of the median")
@@ -188,7 +189,7 @@ def null_derange(inp: dict, rng) -> dict:
 def null_thin_for_thick(inp: dict, rng) -> dict:
     """Null of 'no effect beyond thin electrodes': the 10 µm electrode replaced by a thin one, seeds paired at random."""
     out = copy.deepcopy(inp)
-    out["compare"] = ("thin", inp["compare"][1])
+    out["compare"] = (inp["compare"][0], "thin")
     out["pairs"] = tuple(int(i) for i in derange(len(inp["seeds"]), rng))
     return out
 
@@ -232,7 +233,7 @@ CLAIM_PAIRS = {"binder": ("binder", "porous"), "binder_area": ("binder", "porous
                "porosity_electronic": ("porous", "dense"), "small_am": ("small", "porous"),
                "large_am_ionic": ("porous", "small"), "small_am_electronic": ("small", "porous"),
                "small_am_percolation": ("small", "porous"), "small_am_area": ("small", "porous"),
-               "thickness_thin": ("thin", "thick"), "thickness_thick": ("porous", "thick")}
+               "thickness_thin": ("thick", "thin"), "thickness_thick": ("thick", "porous")}
 for _name, _pair in CLAIM_PAIRS.items():
     globals()[f"inputs_{_name}"] = _with(_pair)
     globals()[f"inputs_{_name}"].__name__ = f"inputs_{_name}"
@@ -295,15 +296,18 @@ def claim_small_am_area(inp: dict):
 
 
 def claim_thickness_thin(inp: dict):
-    """Claim ``alabdali2022.thickness_thin``: electronic σ_eff of a 4 µm thin electrode / a 20 µm thick one."""
-    return _ratio_claim(inp, "sigma_el", f"electronic σ_eff, {inp['thin_um']:g} µm electrode / "
-                        f"{inp['thick_um']:g} µm electrode")
+    """Claim ``alabdali2022.thickness_thin``: electronic σ_eff of a 20 µm thick electrode / a 4 µm thin one.
+
+    The thick electrode is the numerator, so a seed on which it has no spanning AM network counts as 0.
+    """
+    um = {"thin": inp["thin_um"], "thick": inp["thick_um"]}[inp["compare"][1]]
+    return _ratio_claim(inp, "sigma_el", f"electronic σ_eff, {inp['thick_um']:g} µm electrode / {um:g} µm electrode")
 
 
 def claim_thickness_thick(inp: dict):
-    """Claim ``alabdali2022.thickness_thick``: electronic σ_eff of a 10 µm electrode / a 20 µm one."""
-    um = {"thin": inp["thin_um"], "porous": inp["box_um"]}[inp["compare"][0]]
-    return _ratio_claim(inp, "sigma_el", f"electronic σ_eff, {um:g} µm electrode / {inp['thick_um']:g} µm electrode")
+    """Claim ``alabdali2022.thickness_thick``: electronic σ_eff of a 20 µm electrode / a 10 µm one."""
+    um = {"thin": inp["thin_um"], "porous": inp["box_um"], "thick": inp["thick_um"]}[inp["compare"][1]]
+    return _ratio_claim(inp, "sigma_el", f"electronic σ_eff, {inp['thick_um']:g} µm electrode / {um:g} µm electrode")
 
 
 def claim_am_size_tradeoff():

@@ -40,8 +40,8 @@ CLAIM_LABELS = {
     "small_am_electronic": "electronic σ: small AM / large AM",
     "small_am_percolation": "AM in spanning network: small / large",
     "small_am_area": "AM|SE area: small AM / large AM",
-    "thickness_thin": "electronic σ: 4 µm / 20 µm electrode",
-    "thickness_thick": "electronic σ: 10 µm / 20 µm electrode",
+    "thickness_thin": "electronic σ: 20 µm / 4 µm electrode",
+    "thickness_thick": "electronic σ: 20 µm / 10 µm electrode",
 }
 
 
@@ -90,6 +90,12 @@ def ratios(table, thresholds: dict[str, tuple[str, float]]):
         tolerance around 1), drawn as a black tick.
     """
     df = table.dropna(subset=["ratio"]).copy()
+    pos = df.loc[df["ratio"] > 0, "ratio"]
+    lo, hi = min(0.2, pos.min() * 0.9), max(8.0, pos.max() * 1.1)  # every point inside
+    zeros = bool((df["ratio"] <= 0).any())
+    if zeros:  # a zero (no spanning network) is drawn at the left edge, with a tick labelled 0
+        lo = lo / 1.6
+        df.loc[df["ratio"] <= 0, "ratio"] = lo * 1.15
     df["claim"] = df["claim"].map(CLAIM_LABELS)
     order = [CLAIM_LABELS[k] for k in CLAIM_LABELS if CLAIM_LABELS[k] in set(df["claim"])]
     fig, ax = plt.subplots(figsize=(8.8, 6.8))
@@ -106,10 +112,12 @@ def ratios(table, thresholds: dict[str, tuple[str, float]]):
             ax.plot([x, x], [i - 0.42, i + 0.42], color="black", lw=1.5, ls="--",
                     label="threshold of the claim" if (i == 0 and x == lines[0]) else None)
     ax.set_xscale("log")
-    lo, hi = min(0.2, df["ratio"].min() * 0.9), max(8.0, df["ratio"].max() * 1.1)  # every point inside
-    ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32) if lo <= t <= hi]
+    ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32) if lo * 1.5 <= t <= hi]
+    labels = [f"{t:g}" for t in ticks]
+    if zeros:
+        ticks, labels = [lo * 1.15] + ticks, ["0"] + labels
     ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.set_xticklabels(labels)
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xlim(lo, hi)
     ax.set_xlabel("ratio of the two composites, per seed (–, log scale)")
