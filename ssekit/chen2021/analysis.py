@@ -419,7 +419,11 @@ def robustness_sentence(summary: pd.DataFrame, n_seeds: int | None = None) -> st
     >>> robustness_sentence(s, 3)[:60]
     'Over the 3 seeds, the conclusion holds on nearly every seed '
     """
-    share = summary["share of seeds where the paper's conclusion holds"]
+    words = {"k by silhouette": "three clusters best by silhouette", "KW p σ": "σ differing between the classes",
+             "KW p RD": "RD differing between the classes", "ANOVA p L:S x X:B": "the L:S × X:B interaction on RD",
+             "ANOVA p P%": "no effect of P% on RD", "F1 recipe": "F1 within ±0.05 of 94 % (recipe reading)",
+             "F1 PC1-PC2": "F1 within ±0.05 of 94 % (PC1-PC2 reading)"}
+    share = summary["share of seeds where the paper's conclusion holds"].rename(lambda k: words.get(k, k))
 
     def join(items):
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1082,7 +1082,7 @@ def deviation_effects(which: str = "all") -> pd.DataFrame:
 def _calibration_gap(inputs: dict) -> float:
     t, c = inputs["table"], np.asarray(inputs["classes"])
     cal = filmml.fit_classifier(t, c, SEED)
-    svm = filmml.fit_svm(t[filmml.INPUTS], c, SEED).best_estimator_
+    svm = cal.calibrated_classifiers_[0].estimator  # the tuned SVM the calibration wraps, fitted on every film
     P, LS, XB = _grid_all_p()
     grid = pd.DataFrame({"P_pct": P, "LS_uL_per_mg": LS, "XB_vol_pct": XB})
     return float(np.mean(cal.predict(grid) != svm.predict(grid)))
