@@ -1076,7 +1076,12 @@ def deviation_effects(which: str = "all") -> pd.DataFrame:
                      "splits, macro vs class-weighted average", f"{book:.3f}", f"{_weighted_f1(sp):.3f}"))
         rows.append(("chen2021.svm.calibration", "recipes on the Figure 4 grid where the calibrated classifier of "
                      "'ssekit films classify' predicts another class than the SVM", "0 %", f"{_calibration_gap(inp):.0%}"))
-    return pd.DataFrame(rows, columns=["deviation", "compared", "book", "alternative"]).set_index("deviation")
+    names = {"chen2021.pca.zscore": "PCA of z-scores", "chen2021.kmeans.components": "components K-means uses",
+             "chen2021.svm.scaling_c": "folds that tune C", "chen2021.svm.fixed_c": "C fixed at 1",
+             "chen2021.svm.f1_average": "F1 averaging", "chen2021.svm.calibration": "probability calibration"}
+    out = pd.DataFrame(rows, columns=["deviation", "compared", "book", "alternative"])
+    out["deviation"] = out["deviation"].map(names)
+    return out.set_index("deviation")
 
 
 def _calibration_gap(inputs: dict) -> float:
