@@ -16,6 +16,19 @@ __all__ = ["composite_slice", "ratios", "thickness", "CLAIM_LABELS"]
 
 PHASE_COLOURS = ["white", OKABE_ITO[0], OKABE_ITO[1], "black"]  # pore, SE, AM, binder
 
+#: Larger text than the book's default, so the figures stay readable when a phone shrinks them.
+_LARGE = {"font.size": 13, "axes.labelsize": 13, "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12}
+
+
+def _large_text(f):
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(_LARGE):
+            return f(*args, **kwargs)
+    return wrapper
+
 #: Reader's label of each voxel claim's ratio (what is divided by what).
 CLAIM_LABELS = {
     "binder": "ionic σ: 2 vol% binder / none",
@@ -27,11 +40,12 @@ CLAIM_LABELS = {
     "small_am_electronic": "electronic σ: small AM / large AM",
     "small_am_percolation": "AM in spanning network: small / large",
     "small_am_area": "AM|SE area: small AM / large AM",
-    "thickness_thin": "electronic σ: 4 µm / 20 µm electrode",
-    "thickness_thick": "electronic σ: 10 µm / 20 µm electrode",
+    "thickness_thin": "electronic σ: 20 µm / 4 µm electrode",
+    "thickness_thick": "electronic σ: 20 µm / 10 µm electrode",
 }
 
 
+@_large_text
 def composite_slice(img, z: int | None = None, voxel_um: float = 0.5):
     """One z-slice of a labelled voxel composite, phases in the book's colours, axes in µm.
 
@@ -49,7 +63,7 @@ def composite_slice(img, z: int | None = None, voxel_um: float = 0.5):
     matplotlib.figure.Figure
     """
     z = img.shape[2] // 2 if z is None else z
-    fig, ax = plt.subplots(figsize=(5.6, 4.0))
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
     ext = (0, img.shape[1] * voxel_um, img.shape[0] * voxel_um, 0)
     ax.imshow(img[:, :, z], cmap=ListedColormap(PHASE_COLOURS), vmin=-0.5, vmax=3.5, interpolation="nearest",
               extent=ext)
@@ -58,11 +72,12 @@ def composite_slice(img, z: int | None = None, voxel_um: float = 0.5):
     ax.grid(False)
     for colour, name in zip(PHASE_COLOURS, [ms.PHASES[p] for p in sorted(ms.PHASES)]):
         ax.scatter([], [], marker="s", s=60, color=colour, edgecolors="black", label=name)
-    ax.legend(fontsize=10, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
     fig.tight_layout()
     return fit_text(fig)
 
 
+@_large_text
 def ratios(table, thresholds: dict[str, tuple[str, float]]):
     """Per-seed paired ratios of every voxel claim (one row per claim), with each claim's threshold.
 
@@ -75,9 +90,15 @@ def ratios(table, thresholds: dict[str, tuple[str, float]]):
         tolerance around 1), drawn as a black tick.
     """
     df = table.dropna(subset=["ratio"]).copy()
+    pos = df.loc[df["ratio"] > 0, "ratio"]
+    lo, hi = min(0.2, pos.min() * 0.9), max(8.0, pos.max() * 1.1)  # every point inside
+    zeros = bool((df["ratio"] <= 0).any())
+    if zeros:  # a zero (no spanning network) is drawn at the left edge, with a tick labelled 0
+        lo = lo / 1.6
+        df.loc[df["ratio"] <= 0, "ratio"] = lo * 1.15
     df["claim"] = df["claim"].map(CLAIM_LABELS)
     order = [CLAIM_LABELS[k] for k in CLAIM_LABELS if CLAIM_LABELS[k] in set(df["claim"])]
-    fig, ax = plt.subplots(figsize=(8.5, 6.2))
+    fig, ax = plt.subplots(figsize=(8.8, 6.8))
     sns.stripplot(data=df, x="ratio", y="claim", order=order, ax=ax, color=OKABE_ITO[0], size=4, jitter=0.25,
                   alpha=0.7)
     med = df.groupby("claim")["ratio"].median()
@@ -91,20 +112,22 @@ def ratios(table, thresholds: dict[str, tuple[str, float]]):
             ax.plot([x, x], [i - 0.42, i + 0.42], color="black", lw=1.5, ls="--",
                     label="threshold of the claim" if (i == 0 and x == lines[0]) else None)
     ax.set_xscale("log")
-    lo, hi = min(0.2, df["ratio"].min() * 0.9), max(8.0, df["ratio"].max() * 1.1)  # every point inside
-    ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32) if lo <= t <= hi]
+    ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32) if lo * 1.5 <= t <= hi]
+    labels = [f"{t:g}" for t in ticks]
+    if zeros:
+        ticks, labels = [lo * 1.15] + ticks, ["0"] + labels
     ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.set_xticklabels(labels)
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xlim(lo, hi)
     ax.set_xlabel("ratio of the two composites, per seed (–, log scale)")
     ax.set_ylabel("")
-    ax.tick_params(axis="y", labelsize=10)
-    ax.legend(fontsize=10, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     fig.tight_layout()
     return fit_text(fig)
 
 
+@_large_text
 def thickness(df):
     """Electronic σ_eff of the 4, 10 and 20 µm electrodes, one point per seed (box plot with points)."""
     col = analysis.LABELS["sigma_el"]
@@ -114,6 +137,6 @@ def thickness(df):
     box_with_points(d, "electrode thickness (µm)", col, ax, color=OKABE_ITO[2])
     ax.set_ylabel(r"electronic $\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{AM}$ (–)")
     ax.set_xlabel("electrode thickness (µm)")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(bottom=-0.01)  # seeds at zero (no spanning network) stay visible
     fig.tight_layout()
     return fit_text(fig)
