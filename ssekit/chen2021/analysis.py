@@ -31,7 +31,7 @@ __all__ = ["SEED", "MIN_FILMS_PER_CLASS", "reported", "table1", "table1_summary"
            "cell_figures", "claim_first_discharge", "claim_class2_short", "banner_html", "THICK_REGION",
            "DRASTIC_RATIO", "thick_region_ratio", "low_dot_locations", "SHIFT_SHARE", "anova_variants",
            "boundary_geometry", "SLOPE_DEG", "MOVE_SHARE", "conclusions", "UNCERTAIN", "N_ROBUSTNESS_SEEDS",
-           "robustness", "robustness_summary", "POWER_SIZES", "power"]
+           "robustness", "robustness_summary", "robustness_sentence", "POWER_SIZES", "power"]
 
 SEED = 0  # seed of every stochastic step of the workflow (K-means, splits, oversampling)
 
@@ -330,24 +330,33 @@ def banner_html() -> str:
 def conclusions(df: pd.DataFrame, seed: int = SEED) -> dict:
     """The paper's main conclusions computed on one film table (fast version: C fixed at 1).
 
-    Returns k by silhouette, Kruskal-Wallis p of σ and RD, ANOVA p of the
-    L:S x X:B interaction and of P%, and the single-split macro F1 of both
-    SVM readings.
+    Returns k by silhouette (k = 2-5), Kruskal-Wallis p of σ and RD, ANOVA p
+    of the L:S x X:B interaction and of P%, and the single-split macro F1 of
+    both SVM readings. The same steps as the chapters (PCA of z-scores,
+    K-means with 20 restarts, the naming rule, type-II ANOVA), in their fast
+    forms from :mod:`.evidence`; the k = 3 clustering of the scan is the one
+    that names the classes.
     """
-    res = filmml.pca(df)
-    scores = res.scores.iloc[:, :res.n_retained]
-    scan = filmml.cluster_scan(scores, ks=range(2, 6), seed=seed)
-    classes = filmml.kmeans_classes(scores, df, k=3, seed=seed)
-    an = filmml.anova_log_rd(df, "factor")
-    pcs = df.assign(PC1=res.scores["PC1"].to_numpy(), PC2=res.scores["PC2"].to_numpy())
-    f1 = {}
-    for name, table, inputs in (("F1 recipe", df, filmml.INPUTS), ("F1 PC1-PC2", pcs, PC_INPUTS)):
-        f1[name] = filmml.fixed_c_f1(table, classes, inputs, seed)
-    return {"k by silhouette": int(scan["silhouette"].idxmax()),
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    from . import evidence
+
+    scores, _, _, n = evidence.pca_of(df)
+    X = scores[:, :n]
+    sil, labels3 = {}, None
+    for k in range(2, 6):
+        km = KMeans(n_clusters=k, n_init=20, random_state=seed).fit(X)
+        sil[k] = silhouette_score(X, km.labels_)
+        labels3 = km.labels_ if k == 3 else labels3
+    classes = filmml.relabel(labels3, df["sigma_S_per_cm"], df["RD"])
+    an = evidence.anova_p(df)
+    return {"k by silhouette": int(max(sil, key=sil.get)),
             "KW p σ": filmml.kruskal_by_class(df, classes, "sigma_S_per_cm")[1],
             "KW p RD": filmml.kruskal_by_class(df, classes, "RD")[1],
-            "ANOVA p L:S x X:B": float(an.loc["L:S x X:B", "PR(>F)"]),
-            "ANOVA p P%": float(an.loc["P", "PR(>F)"]), **f1}
+            "ANOVA p L:S x X:B": float(an["L:S x X:B"][0]), "ANOVA p P%": float(an["P"][0]),
+            "F1 recipe": evidence.fixed_c_f1(df[filmml.INPUTS].to_numpy(float), classes, seed),
+            "F1 PC1-PC2": evidence.fixed_c_f1(scores[:, :2], classes, seed)}
 
 
 #: Generator parameters whose values are guesses (not from the paper), and the factors they are varied by.
@@ -400,6 +409,34 @@ def robustness_summary() -> pd.DataFrame:
                         ).set_index("conclusion")
 
 
+def robustness_sentence(summary: pd.DataFrame, n_seeds: int | None = None) -> str:
+    """How often each of the paper's conclusions holds over the surrogate seeds, in one generated sentence.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"share of seeds where the paper's conclusion holds": [1.0, 0.5, 0.0]},
+    ...                  index=pd.Index(["KW p σ", "F1 recipe", "k by silhouette"], name="conclusion"))
+    >>> robustness_sentence(s, 3)[:60]
+    'Over the 3 seeds, the conclusion holds on nearly every seed '
+    """
+    words = {"k by silhouette": "three clusters best by silhouette", "KW p σ": "σ differing between the classes",
+             "KW p RD": "RD differing between the classes", "ANOVA p L:S x X:B": "the L:S × X:B interaction on RD",
+             "ANOVA p P%": "no effect of P% on RD", "F1 recipe": "F1 within ±0.05 of 94 % (recipe reading)",
+             "F1 PC1-PC2": "F1 within ±0.05 of 94 % (PC1-PC2 reading)"}
+    share = summary["share of seeds where the paper's conclusion holds"].rename(lambda k: words.get(k, k))
+
+    def join(items):
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    held = [k for k, v in share.items() if v >= 0.9]
+    part = [f"{k} ({v:.0%} of seeds)" for k, v in share.items() if 0.1 < v < 0.9]
+    never = [k for k, v in share.items() if v <= 0.1]
+    n = N_ROBUSTNESS_SEEDS if n_seeds is None else n_seeds
+    bits = [f"the conclusion holds on nearly every seed for {join(held)}" if held else "",
+            f"it holds on only part of the seeds for {join(part)}, so one study of this size can land either way"
+            if part else "", f"it almost never holds for {join(never)}" if never else ""]
+    return f"Over the {n} seeds, " + "; ".join(b for b in bits if b) + "."
+
+
 POWER_SIZES = (55, 110, 220, 440)
 
 
@@ -409,14 +446,14 @@ def _power(n_reps: int) -> pd.DataFrame:
 
 
 def _power_rows(n_reps: int) -> pd.DataFrame:
+    from . import evidence
+
     rows = []
     for n in POWER_SIZES:
         for r in range(n_reps):
             df = films.make_surrogate(seed=5000 + r, n=n)
-            res = filmml.pca(df)
-            scores = res.scores.iloc[:, :res.n_retained]
-            classes = filmml.kmeans_classes(scores, df, k=3, seed=SEED)
-            rows.append((n, r, filmml.fixed_c_f1(df, classes, filmml.INPUTS, SEED)))
+            classes = evidence.classes_of(df)
+            rows.append((n, r, evidence.fixed_c_f1(df[filmml.INPUTS].to_numpy(float), classes, SEED)))
     return pd.DataFrame(rows, columns=["films", "replicate", "F1 recipe"])
 
 

@@ -55,7 +55,7 @@ __all__ = [
     "N_SPLITS", "NULL_SPLITS", "KNOCKOUT_SPLITS", "SEED", "table_inputs", "class_inputs", "split_inputs_pc",
     "split_inputs_recipe", "sigma_only_inputs", "paper_inputs", "classes_of", "pca_of", "knockout_terms", "knockouts",
     "null_gaussian_table", "null_shuffle_columns", "null_shuffle_outcomes", "null_shuffle_rd", "null_random_classes",
-    "null_permute_labels", "anova_p", "split_results", "f1_samples", "boundary_samples", "ORDER_P_LEVELS",
+    "null_permute_labels", "anova_p", "split_results", "f1_samples", "fixed_c_f1", "boundary_samples", "ORDER_P_LEVELS",
 ]
 
 SEED = 0
@@ -672,16 +672,25 @@ def _predict(scaler, svm, X: np.ndarray) -> np.ndarray:
 
 
 def _tuned_c(X: np.ndarray, y: np.ndarray, seed: int, folds: int = 3) -> float:
-    """C from :data:`ssekit.ml.filmclass.C_GRID` with the best mean macro F1 over stratified folds (first on ties)."""
+    """C from :data:`ssekit.ml.filmclass.C_GRID` with the best mean macro F1 over stratified folds (first on ties).
+
+    Per fold the scaler and the oversampled rows are made once (neither
+    depends on C), then one SVM per C.
+    """
+    import sklearn
+
     try:
         splits = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(X, y))
     except ValueError:  # a class too small for the folds (null draws): no tuning
         return 1.0
     scores = np.zeros(len(filmml.C_GRID))
-    for tr, va in splits:
-        for k, C in enumerate(filmml.C_GRID):
-            sc, svm = _fit(X[tr], y[tr], C, seed)
-            scores[k] += _macro_f1(y[va], _predict(sc, svm, X[va]))
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        for tr, va in splits:
+            scaler = StandardScaler().fit(X[tr])
+            Xr, yr = _oversample(scaler.transform(X[tr]), y[tr], np.random.default_rng(seed))
+            Xv = scaler.transform(X[va])
+            for k, C in enumerate(filmml.C_GRID):
+                scores[k] += _macro_f1(y[va], SVC(kernel="linear", C=C).fit(Xr, yr).predict(Xv))
     return filmml.C_GRID[int(np.argmax(scores))]
 
 
@@ -706,7 +715,27 @@ def split_results(inputs: dict, labels: np.ndarray | None = None) -> list[dict]:
             f1 = _macro_f1(y[te], _predict(scaler, svm, X[te]), labels=np.unique(y[te]))
             rows.append({"f1": f1, "scaler": scaler, "svm": svm, "C": C})
         return rows
-    return _memo("splits", _digest(X, y, n, tune), run)
+    return _memo("splits", _split_digest(inputs, labels), run)
+
+
+def _split_digest(inputs: dict, labels=None) -> str:
+    y = np.asarray(inputs["classes"] if labels is None else labels)
+    return _digest(_features(inputs), y, int(inputs.get("n_splits", N_SPLITS)), bool(inputs.get("tune", True)))
+
+
+def fixed_c_f1(X: np.ndarray, y, seed: int = SEED, C: float = 1.0) -> float:
+    """Macro F1 of the oversampled linear SVM with a fixed C on one random 80/20 split (``train_test_split(seed)``).
+
+    The cheap step of the robustness and power studies (see
+    :func:`ssekit.ml.filmclass.fixed_c_f1`; the oversampling draws come from
+    numpy here).
+    """
+    from sklearn.model_selection import train_test_split
+
+    y = np.asarray(y)
+    X_tr, X_te, y_tr, y_te = train_test_split(np.asarray(X, float), y, test_size=0.2, random_state=seed)
+    sc, svm = _fit(X_tr, y_tr, C, seed)
+    return _macro_f1(y_te, _predict(sc, svm, X_te), labels=np.unique(y_te))
 
 
 def f1_samples(inputs: dict) -> np.ndarray:
@@ -742,6 +771,10 @@ _XB = np.linspace(0.0, 100.0, 5)
 
 def boundary_samples(inputs: dict) -> list[pd.DataFrame]:
     """Per split: the 1 | 2, 1 | 3 and 2 | 3 boundaries' tilt from vertical (°) and L:S shift from P 3 to 10 %."""
+    return _memo("boundaries", _split_digest(inputs), lambda: _boundary_rows(inputs))
+
+
+def _boundary_rows(inputs: dict) -> list[pd.DataFrame]:
     t = inputs["table"]
     rng_ls, rng_xb = np.ptp(t["LS_uL_per_mg"]), np.ptp(t["XB_vol_pct"])
     out = []
@@ -792,16 +825,25 @@ for _pair in ("1 | 2", "1 | 3", "2 | 3"):
         __all__.append(_f.__name__)
 
 
-def _order_at(inputs: dict, P: float):
-    vals = []
+def _order_rows(inputs: dict) -> np.ndarray:
+    """Per split and P% level of Figure 4: whether the regions along L:S are 3, 1, 2 at 3 or more of 5 X:B levels."""
+    P, XB, LS = np.meshgrid(np.array(ORDER_P_LEVELS), _XB, _LS, indexing="ij")
+    out = []
     for r in split_results(inputs):
-        LS, XB = np.meshgrid(_LS, _XB)
-        pred = _predict_grid(r, np.full(LS.size, P), LS.ravel(), XB.ravel()).reshape(LS.shape)
-        ok = []
-        for row in pred:
-            seq = [int(c) for i, c in enumerate(row) if i == 0 or c != row[i - 1]]
-            ok.append(seq == [3, 1, 2])
-        vals.append(bool(np.mean(ok) >= 0.5))
+        pred = _predict_grid(r, P.ravel(), LS.ravel(), XB.ravel()).reshape(P.shape)
+        ok = np.zeros(pred.shape[:2], bool)
+        for i in range(pred.shape[0]):
+            for j in range(pred.shape[1]):
+                row = pred[i, j]
+                seq = [int(c) for k, c in enumerate(row) if k == 0 or c != row[k - 1]]
+                ok[i, j] = seq == [3, 1, 2]
+        out.append(ok.mean(axis=1) >= 0.5)
+    return np.array(out)
+
+
+def _order_at(inputs: dict, P: float):
+    rows = _memo("order", _split_digest(inputs), lambda: _order_rows(inputs))
+    vals = [bool(v) for v in rows[:, ORDER_P_LEVELS.index(P)]]
     share = float(np.mean(vals))
     return _rep(bool(share >= 0.5), inputs, f"regions met from low to high L:S are classes 3, 1, 2 at X:B 0-100 vol% "
                 f"(at least 3 of the 5 X:B levels) on {share:.0%} of {len(vals)} random splits, P {P:g} %",
@@ -1034,13 +1076,18 @@ def deviation_effects(which: str = "all") -> pd.DataFrame:
                      "splits, macro vs class-weighted average", f"{book:.3f}", f"{_weighted_f1(sp):.3f}"))
         rows.append(("chen2021.svm.calibration", "recipes on the Figure 4 grid where the calibrated classifier of "
                      "'ssekit films classify' predicts another class than the SVM", "0 %", f"{_calibration_gap(inp):.0%}"))
-    return pd.DataFrame(rows, columns=["deviation", "compared", "book", "alternative"]).set_index("deviation")
+    names = {"chen2021.pca.zscore": "PCA of z-scores", "chen2021.kmeans.components": "components K-means uses",
+             "chen2021.svm.scaling_c": "folds that tune C", "chen2021.svm.fixed_c": "C fixed at 1",
+             "chen2021.svm.f1_average": "F1 averaging", "chen2021.svm.calibration": "probability calibration"}
+    out = pd.DataFrame(rows, columns=["deviation", "compared", "book", "alternative"])
+    out["deviation"] = out["deviation"].map(names)
+    return out.set_index("deviation")
 
 
 def _calibration_gap(inputs: dict) -> float:
     t, c = inputs["table"], np.asarray(inputs["classes"])
     cal = filmml.fit_classifier(t, c, SEED)
-    svm = filmml.fit_svm(t[filmml.INPUTS], c, SEED).best_estimator_
+    svm = cal.calibrated_classifiers_[0].estimator  # the tuned SVM the calibration wraps, fitted on every film
     P, LS, XB = _grid_all_p()
     grid = pd.DataFrame({"P_pct": P, "LS_uL_per_mg": LS, "XB_vol_pct": XB})
     return float(np.mean(cal.predict(grid) != svm.predict(grid)))
