@@ -46,7 +46,9 @@ __all__ = ["N_SPLITS", "DATA", "EIGHT", "ENSEMBLES", "PAPER_ROWS", "fig7_inputs"
            "claim_rank_train", "claim_ensembles_best", "claim_ensembles_beat_ann_lr_train",
            "claim_ensembles_beat_ann_lr_test_printed", "claim_ann_rank_train", "claim_ann_weak_test_printed",
            "claim_vr_overfitting", "claim_train_test_gap", "claim_rfr_row_consistency", "claim_vr_composition",
-           "paper_inputs", "best_counts", "convergence_counts", "split_table", "MODELS"]
+           "paper_inputs", "best_counts", "convergence_counts", "split_table", "MODELS", "verdict_sentence",
+           "verdict_sentences", "family_inputs", "permute_families", "mean_models", "claim_ea_most_important",
+           "claim_mse_near_zero", "claim_vr_strengthens_test_printed", "claim_thio_lisicon_fast"]
 
 #: Random 70:30 splits (seeds 0..N-1) over which every model claim is judged.
 N_SPLITS = 30
@@ -553,3 +555,30 @@ def claim_thio_lisicon_fast(inputs: pd.DataFrame) -> Reproduction:
     top = float(v.max()) if len(v) else float("nan")
     return Reproduction(top, data=DATA, note=(
         f"log10 of the highest room-temperature σ among {len(v)} OBELiX thio-LISICON rows (σ = {10**top:.1e} S/cm)"))
+
+
+def verdict_sentence(result) -> str:
+    """One sentence stating a claim's verdict from its evaluated result (:class:`ssekit.claims.ClaimResult`)."""
+    from ..claims.model import fmt
+
+    c = result.claim
+    what = c.quantity[0].upper() + c.quantity[1:]
+    val = fmt(result.reproduced)
+    rate = result.null_pass_rate
+    on_null = f" on {rate:.0%} of {result.null_draws} null draws" if rate is not None else ""
+    if result.status == "reproduced":
+        tail = f" and on only{on_null}" if rate is not None else ""
+        return f"{what}: reproduced ({val}; the paper: {c.reported_str()}){tail}."
+    if result.status == "uninformative":
+        return (f"{what}: the rule {'holds' if result.meets_rule else 'fails'} here ({val}) but holds{on_null} too "
+                f"({c.null_description}), so it is uninformative.")
+    if result.status == "differs":
+        return f"{what}: differs ({val}; the paper: {c.reported_str()})."
+    if result.status == "model-dependent":
+        return f"{what}: depends on the reading ({', '.join(result.variant_flips)})."
+    return f"{what}: {result.status}."
+
+
+def verdict_sentences(results) -> str:
+    """The verdict sentences of several results, as one paragraph."""
+    return " ".join(verdict_sentence(r) for r in results)
