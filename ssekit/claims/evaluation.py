@@ -212,9 +212,26 @@ def evaluate(claim: Claim, inputs: Any = None, *, nulls: bool = True) -> ClaimRe
     return result
 
 
-def evaluate_all(paper: str | None = None, *, nulls: bool = True) -> list[ClaimResult]:
-    """Evaluate every declared claim (optionally of one paper)."""
+def _evaluate_paper(paper: str, nulls: bool) -> list[ClaimResult]:
     return [evaluate(c, nulls=nulls) for c in load_claims(paper=paper)]
+
+
+def evaluate_all(paper: str | None = None, *, nulls: bool = True, n_jobs: int = 1) -> list[ClaimResult]:
+    """Evaluate every declared claim (optionally of one paper).
+
+    ``n_jobs`` > 1 evaluates the papers in that many worker processes (each
+    single-threaded, see :func:`ssekit.threads.parallel_map`); every claim is
+    seeded on its own, so the results are the same for any ``n_jobs``.
+    """
+    keys = [paper] if paper is not None else list(papers())
+    todo = [k for k in keys if any(f"{c!r}\0{nulls}" not in _MEMO for c in load_claims(paper=k))]
+    if n_jobs > 1 and len(todo) > 1:
+        from ..threads import parallel_map
+
+        for k, results in zip(todo, parallel_map(_evaluate_paper, [(k, nulls) for k in todo], n_jobs=n_jobs)):
+            for c, r in zip(load_claims(paper=k), results):
+                _MEMO[f"{c!r}\0{nulls}"] = r
+    return [evaluate(c, nulls=nulls) for k in keys for c in load_claims(paper=k)]
 
 
 def summary(results: list[ClaimResult]) -> dict[str, int]:

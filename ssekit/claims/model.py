@@ -174,8 +174,8 @@ class ClaimResult:
     """A claim with its freshly computed value, its evidence and its status.
 
     ``meets_rule`` is whether the computed value meets the rule; ``agrees`` is
-    the same but None when the check is uninformative (its null passes too
-    often), so that ``agrees is True`` always means informative agreement.
+    the same but None whenever the null passes too often, so that
+    ``agrees is True`` never rests on a check that could not have failed.
     """
 
     claim: Claim
@@ -197,8 +197,12 @@ class ClaimResult:
 
     @property
     def agrees(self) -> bool | None:
-        """Whether the value meets the rule, counted as evidence (None when uninformative or not checkable)."""
-        return None if self.status == "uninformative" else self.meets_rule
+        """Whether the value meets the rule, counted as agreement: None when its null passes too often
+        (more than :data:`UNINFORMATIVE_ABOVE` of draws, whatever else decides the status) or not checkable."""
+        if self.status == "uninformative" or (self.null_pass_rate is not None
+                                              and self.null_pass_rate > UNINFORMATIVE_ABOVE):
+            return None
+        return self.meets_rule
 
     @property
     def informative(self) -> bool:

@@ -21,7 +21,7 @@ from .model import DATA_KINDS, KINDS, RULES, STATUSES, ClaimResult, fmt
 from .registry import get_claim, load_claims, load_deviations, papers
 
 __all__ = ["frame", "reproduced_str", "null_str", "check", "check_section", "scorecard", "scorecard_html",
-           "headline_html", "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json",
+           "headline_html", "papers_table", "verdict_sentence", "verdict_sentences", "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json",
            "CLAIMS_MIME"]
 
 #: The MIME type under which the scorecard chapter hands ``claims.json`` to the build (see :mod:`ssekit.sphinxext`).
@@ -170,12 +170,93 @@ def check_section(anchor: str):
     return check(*ids)
 
 
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def verdict_sentence(r: ClaimResult) -> str:
+    """One sentence stating a claim's verdict, generated from its evaluated result (never typed).
+
+    Examples
+    --------
+    >>> print(verdict_sentence(evaluate(get_claim("kim2025.asr.liquid_bare"))))  # doctest: +ELLIPSIS
+    *ASR of 25 µm of a 20 mS/cm liquid electrolyte, no separator*: 0.125 Ω cm² here against the paper's 0.125 Ω cm²: **reproduced**...
+    """
+    c = r.claim
+    st = r.status
+    q = f"*{c.quantity[0].upper() + c.quantity[1:]}*"
+    lead = (f"{q}: the paper's {c.reported_str()}" if r.reproduced is None
+            else f"{q}: {reproduced_str(r)} here against the paper's {c.reported_str()}")
+    if st == "uninformative":
+        tail = (f"the same check passes on {r.null_pass_rate:.0%} of {r.null_draws} draws in which "
+                f"{c.null_description[0].lower() + c.null_description[1:].rstrip('.')}, so agreement here is no "
+                "evidence")
+    elif st == "model-dependent":
+        vals = "; ".join(f"{k}: {fmt(r.variants[k])}" for k in r.variant_flips)
+        tail = f"{'it meets' if r.meets_rule else 'it misses'} the rule, but the verdict flips under {vals}"
+    elif st == "by construction":
+        tail = f"{'it meets' if r.meets_rule else 'it misses'} the rule by construction: {r.by_construction}"
+    elif st == "surrogate":
+        tail = f"{'it meets' if r.meets_rule else 'it misses'} the rule on the surrogate, which is no evidence"
+    elif st == "not comparable":
+        tail = "the number depends on the data, and these are not the paper's"
+    elif st in ("not checkable", "differs", "not reached") and r.note:
+        tail = r.note.rstrip(".")
+    else:
+        tail = ""
+    null = ""
+    if st == "reproduced" and r.null_pass_rate is not None:
+        null = f" (the check fails on {1 - r.null_pass_rate:.0%} of {r.null_draws} null draws)"
+    return f"{lead}: **{st}**{null}" + (f"; {tail}." if tail else ".")
+
+
+def verdict_sentences(anchor: str) -> str:
+    """One Markdown bullet per claim of a chapter section, stating each verdict (see :func:`verdict_sentence`)."""
+    return "\n".join(f"- {verdict_sentence(evaluate(c))}" for c in load_claims() if c.anchor == anchor)
+
+
 def headline_html(paper: str, chapter: str | None = None):
     """The paper's (or one chapter's) headline verdict as a display box (see :func:`ssekit.claims.headline`)."""
     results = [evaluate(c) for c in load_claims(paper=paper) if chapter is None or c.chapter == chapter]
     text = headline(paper, results, chapter)
     body = f'<div class="ssekit-headline"><strong>Verdict.</strong> {html.escape(text)}</div>'
     return _HTML(body, frame(results), text)
+
+
+def _chapter_title(chapter: str, book_dir) -> str:
+    from pathlib import Path
+
+    page = Path(book_dir) / f"{chapter}.md"
+    if page.is_file():
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return chapter
+
+
+def papers_table(book_dir: str | None = None, link_suffix: str = ".html"):
+    """The papers of ``papers.toml`` with what the book checks and links to their chapters (the intro's table).
+
+    ``book_dir`` is where the chapters are (default: the working directory,
+    which is ``book/`` when a chapter runs); a chapter's title is its first heading.
+    """
+    import os
+
+    book_dir = os.getcwd() if book_dir is None else book_dir
+    rows, body = [], ['<div class="ssekit-table-wrap"><table class="ssekit-papers"><thead><tr><th>paper</th>'
+                      '<th>what the book checks</th><th>chapters</th></tr></thead><tbody>']
+    for key, p in papers().items():
+        chapters = p.get("chapters", [])
+        links = ", ".join(f'<a href="{html.escape(c)}{link_suffix}">{html.escape(_chapter_title(c, book_dir))}</a>'
+                          for c in chapters)
+        paper = (f'{html.escape(p["short"])}, <em>{html.escape(p.get("journal", ""))}</em> '
+                 f'(<a href="https://doi.org/{html.escape(p["doi"])}">doi:{html.escape(p["doi"])}</a>)')
+        body.append(f'<tr><td data-label="paper">{paper}</td><td data-label="what the book checks">'
+                    f'{html.escape(p.get("checks", ""))}</td><td data-label="chapters">{links}</td></tr>')
+        rows.append({"paper": p["short"], "what the book checks": p.get("checks", ""),
+                     "chapters": ", ".join(chapters)})
+    body.append("</tbody></table></div>")
+    return _HTML("\n".join(body), pd.DataFrame(rows).set_index("paper"))
 
 
 def scorecard(paper: str | None = None) -> pd.DataFrame:

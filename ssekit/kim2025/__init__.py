@@ -7,6 +7,6 @@
 - ``claims.toml``, ``table1.csv``, ``table2.csv``, ``asr.csv``, ``mechanics.csv``
 """
 
-from . import asr, energy, figures, mechanics
+from . import asr, energy, figures, mechanics, prose
 
-__all__ = ["asr", "energy", "figures", "mechanics"]
+__all__ = ["asr", "energy", "figures", "mechanics", "prose"]

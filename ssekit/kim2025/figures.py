@@ -9,7 +9,7 @@ from ..physics.asr import area_specific_resistance
 from ..style import LINESTYLES, OKABE_ITO, fit_text
 from ..tables import label, pretty_unit
 
-__all__ = ["asr_vs_thickness", "asr_section31", "binder_and_porosity", "fig4c_with_chen_film", "energy_vs_thickness",
+__all__ = ["asr_vs_thickness", "asr_section31", "binder_and_porosity", "fig4c_with_chen_film", "energy_vs_thickness", "ENERGY_PANELS",
            "sensitivity_tornado", "threshold_maps", "energy_rate"]
 
 
@@ -123,30 +123,59 @@ def fig4c_with_chen_film():
     return ax.figure
 
 
+#: The review's 350 Wh/kg thresholds (Sec. 3.1), drawn as markers on the energy figure.
+_REVIEW_350 = {"ncm811_li": 60, "lco_li": 29, "s_li": 80}
+#: Panels of the energy figure: NCM811 with each anode, then the other cathodes against lithium metal.
+ENERGY_PANELS = (("NCM811 cathode, four anodes", ("ncm811_li", "ncm811_anodefree", "ncm811_graphite", "ncm811_liin")),
+                 ("other cathodes, lithium-metal anode", ("lco_li", "lco_hv_li", "s_li")))
+
+
 def energy_vs_thickness(thickness_um=None):
-    """Cell-level Wh/kg and Wh/L against separator thickness for every configuration (and NCM811 | Li bipolar)."""
+    """Cell-level Wh/kg and Wh/L against separator thickness: small multiples, labelled targets, one column.
+
+    Four panels stacked in one column (so the figure reads on a phone): Wh/kg
+    and Wh/L, each for NCM811 with its four anodes and for the other
+    cathodes with lithium metal. Colour-blind-safe colours paired with
+    distinct line styles; the targets are labelled on the plot; markers show
+    the review's 350 Wh/kg thresholds. Monopolar stacking (in the geometric
+    pouch a bipolar NCM811 | Li stack has the same volume, see the text).
+    """
     from ..physics import cell
 
     L = np.linspace(5, 200, 200) if thickness_um is None else np.asarray(thickness_um, float)
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
-    for i, (name, label) in enumerate(cell.CONFIGS.items()):
-        r = cell.stack(cell.load_config(name), L)
-        a1.plot(L, r["Wh_per_kg"], color=OKABE_ITO[i], ls=LINESTYLES[i], label=label)
-        a2.plot(L, r["Wh_per_L"], color=OKABE_ITO[i], ls=LINESTYLES[i], label=label)
-    rb = cell.stack(cell.load_config("ncm811_li", {"bipolar": 1}), L)
-    a1.plot(L, rb["Wh_per_kg"], color="black", ls="--", lw=1.5, label="NCM811 | Li, bipolar")
-    a2.plot(L, rb["Wh_per_L"], color="black", ls="--", lw=1.5, label="NCM811 | Li, bipolar")
-    for y in (350, 400):
-        a1.axhline(y, color="0.5", lw=0.8, ls=":")
-    a2.axhline(750, color="0.5", lw=0.8, ls=":")
-    a1.set_ylabel("gravimetric energy density (Wh/kg)")
-    a2.set_ylabel("volumetric energy density (Wh/L)")
-    for a in (a1, a2):
-        a.set_xlabel("separator thickness (µm)")
-    handles, labels = a1.get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=9, loc="upper center", ncol=4, bbox_to_anchor=(0.5, 0.0))
-    fig.tight_layout()
-    return fit_text(fig)
+    fig, axes = plt.subplots(4, 1, figsize=(4.6, 21.0))
+    # colours and line styles distinct within each panel; no yellow (too pale on white)
+    style = {"ncm811_li": (OKABE_ITO[0], "-"), "ncm811_anodefree": (OKABE_ITO[5], "--"),
+             "ncm811_graphite": (OKABE_ITO[2], "-."), "ncm811_liin": (OKABE_ITO[7], ":"),
+             "lco_li": (OKABE_ITO[1], "-"), "lco_hv_li": (OKABE_ITO[3], "--"), "s_li": (OKABE_ITO[4], "-.")}
+    rows = [("Wh_per_kg", "specific energy (Wh kg⁻¹)", ((350, "350 Wh/kg (DOE target)"), (400, "400 Wh/kg"))),
+            ("Wh_per_L", "energy density (Wh L⁻¹)", ((750, "750 Wh/L (DOE target)"),))]
+    k = 0
+    for col, ylabel, targets in rows:
+        for title, names in ENERGY_PANELS:
+            ax = axes[k]
+            k += 1
+            for name in names:
+                r = cell.stack(cell.load_config(name), L)
+                c, ls = style[name]
+                ax.plot(L, r[col], color=c, ls=ls, lw=2.2, label=cell.CONFIGS[name].replace(" (lab reference)", "")
+                        .replace(" (ASSB Li-ion)", ""))
+                if col == "Wh_per_kg" and name in _REVIEW_350:
+                    ax.plot(_REVIEW_350[name], 350, marker="v", ms=10, color=c, mec="black", mew=0.8, ls="none")
+            for y, text in targets:
+                ax.axhline(y, color="0.35", lw=1, ls=":")
+                ax.annotate(text, (L[-1], y), xytext=(0, -3), textcoords="offset points", ha="right", va="top",
+                            fontsize=12, color="0.15", bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5))
+            if col == "Wh_per_kg":
+                ax.plot([], [], marker="v", ms=9, color="white", mec="black", ls="none",
+                        label="Kim et al.'s 350 Wh/kg threshold")
+            ax.set_ylabel(ylabel, fontsize=12)
+            ax.tick_params(labelsize=12, labelbottom=True)
+            ax.set_xlabel("separator thickness (µm)", fontsize=12)
+            ax.legend(fontsize=12, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=1, handlelength=2.6,
+                      title=title, title_fontsize=12, alignment="left", borderaxespad=0.2)
+    fig.tight_layout(h_pad=1.0)
+    return fig
 
 
 def sensitivity_tornado(oat):
@@ -155,7 +184,9 @@ def sensitivity_tornado(oat):
     y = np.arange(len(oat))[::-1]
     ax.barh(y, oat["dWh/kg at low"], color=OKABE_ITO[4], hatch="//", edgecolor="black", label="low end")
     ax.barh(y, oat["dWh/kg at high"], color=OKABE_ITO[0], edgecolor="black", label="high end")
-    names = [f"{label(n).split(' (')[0]}: {r.low:g}–{r.high:g} {pretty_unit(r.unit) if r.unit not in ('-', '') else ''}"
+    from .energy import sensitivity_label
+
+    names = [f"{sensitivity_label(n)}: {r.low:g}–{r.high:g} {pretty_unit(r.unit) if r.unit not in ('-', '') else ''}"
              for n, r in oat.iterrows()]
     ax.set_yticks(y, [t.strip() for t in names], fontsize=9)
     ax.axvline(0, color="black", lw=0.8)
