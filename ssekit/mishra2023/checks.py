@@ -46,8 +46,8 @@ __all__ = ["N_SPLITS", "DATA", "EIGHT", "ENSEMBLES", "PAPER_ROWS", "fig7_inputs"
            "claim_rank_train", "claim_ensembles_best", "claim_ensembles_beat_ann_lr_train",
            "claim_ensembles_beat_ann_lr_test_printed", "claim_ann_rank_train", "claim_ann_weak_test_printed",
            "claim_vr_overfitting", "claim_train_test_gap", "claim_rfr_row_consistency", "claim_vr_composition",
-           "paper_inputs", "best_counts", "convergence_counts", "split_table", "MODELS", "verdict_sentence", "SUBJECTS", "NULL_WORDS",
-           "verdict_sentences", "family_inputs", "permute_families", "mean_models", "claim_ea_most_important",
+           "paper_inputs", "best_counts", "convergence_counts", "split_table", "MODELS", 
+           "family_inputs", "permute_families", "mean_models", "claim_ea_most_important",
            "claim_mse_near_zero", "claim_vr_strengthens_test_printed", "claim_thio_lisicon_fast"]
 
 #: Random 70:30 splits (seeds 0..N-1) over which every model claim is judged.
@@ -557,49 +557,3 @@ def claim_thio_lisicon_fast(inputs: pd.DataFrame) -> Reproduction:
     top = float(v.max()) if len(v) else float("nan")
     return Reproduction(top, data=DATA, note=(
         f"log10 of the highest room-temperature σ among {len(v)} OBELiX thio-LISICON rows (σ = {10**top:.1e} S/cm)"))
-
-
-#: Short subjects of the model-order claims, for the sentences a chapter prints.
-SUBJECTS = {
-    "mishra2023.table2.rank_test": ("the order of the eight models by test MAE", "Spearman ρ = {v} with Table 2's order, agreement read as ρ > 0.64"),
-    "mishra2023.table2.rank_train": ("the order by training MAE", "ρ = {v}, against > 0.64"),
-    "mishra2023.ensembles_best": ("'an ensemble has the lowest test MAE'", "an ensemble is best in {s} of the splits"),
-    "mishra2023.ensembles_vs_ann_lr.train": ("'every ensemble beats ANN and LR' on training MAE", "in {s} of the splits"),
-    "mishra2023.ann_weak": ("the ANN's rank by training MAE", "median rank {v} of 8, Table 2: 7"),
-    "mishra2023.vr_overfitting": ("'the voting regressor overfits least' (test/train MAE ratio below RFR's, GBR's and XGB's)", "in {s} of the splits"),
-    "mishra2023.train_test_gap": ("'the train-test difference is small'", "largest difference {v} S/cm, read as below 0.01"),
-    "mishra2023.mse_near_zero": ("'every MSE is approximately zero'", "largest test MSE {v} (S/cm)², read as below 0.005"),
-}
-NULL_WORDS = {"relabel_models": "the model names drawn at random",
-              "pair_train_with_other_model": "each model's test errors paired with another model's training errors",
-              "mean_models": "every model replaced by the training mean"}
-
-
-def verdict_sentence(result) -> str:
-    """One sentence stating a claim's verdict from its evaluated result (:class:`ssekit.claims.ClaimResult`)."""
-    from ..claims.model import fmt
-
-    c = result.claim
-    subject, detail = SUBJECTS.get(c.id, (c.quantity, "{v}"))
-    share = f"{result.sample_share:.0%}" if result.sample_share is not None else ""
-    detail = detail.format(v=fmt(result.reproduced), s=share)
-    null = NULL_WORDS.get(c.null.split(":")[-1], c.null_description)
-    rate = result.null_pass_rate
-    subject = subject[0].upper() + subject[1:] if subject[0] != "'" else subject[0] + subject[1].upper() + subject[2:]
-    if result.status == "reproduced":
-        return (f"{subject} agrees with the paper ({detail}); with {null} the rule holds on only "
-                f"{rate:.0%} of {result.null_draws} draws.")
-    if result.status == "uninformative":
-        how = "holds here" if result.meets_rule else "fails here"
-        return (f"{subject} {how} ({detail}), but with {null} it holds on {rate:.0%} of {result.null_draws} draws, "
-                "so this check says nothing.")
-    if result.status == "differs":
-        return f"{subject} differs from the paper ({detail})."
-    if result.status == "model-dependent":
-        return f"{subject} depends on how Table 2's RFR row is read ({', '.join(result.variant_flips)})."
-    return f"{subject}: {result.status}."
-
-
-def verdict_sentences(results) -> str:
-    """The verdict sentences of several results, as one paragraph."""
-    return " ".join(verdict_sentence(r) for r in results)
