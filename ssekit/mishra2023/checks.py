@@ -46,7 +46,9 @@ __all__ = ["N_SPLITS", "DATA", "EIGHT", "ENSEMBLES", "PAPER_ROWS", "fig7_inputs"
            "claim_rank_train", "claim_ensembles_best", "claim_ensembles_beat_ann_lr_train",
            "claim_ensembles_beat_ann_lr_test_printed", "claim_ann_rank_train", "claim_ann_weak_test_printed",
            "claim_vr_overfitting", "claim_train_test_gap", "claim_rfr_row_consistency", "claim_vr_composition",
-           "paper_inputs", "best_counts", "convergence_counts", "split_table", "MODELS"]
+           "paper_inputs", "best_counts", "convergence_counts", "split_table", "MODELS", 
+           "family_inputs", "permute_families", "mean_models", "claim_ea_most_important",
+           "claim_mse_near_zero", "claim_vr_strengthens_test_printed", "claim_thio_lisicon_fast"]
 
 #: Random 70:30 splits (seeds 0..N-1) over which every model claim is judged.
 N_SPLITS = 30
@@ -361,6 +363,8 @@ for _row in PAPER_ROWS:
         for _metric in ("MSE", "MAE"):
             _f = claim_cell(_row, _part, _metric)
             _f.__name__ = f"claim_table2_{_cell_id(_row)}_{_part}_{_metric.lower()}"
+            _f.__doc__ = (f"Claim ``mishra2023.table2.{_cell_id(_row)}.{_part}.{_metric.lower()}`` (Table 2, not comparable): "
+                          f"{_part}ing {_metric} of {PAPER_ROWS[_row]} on raw σ, median over the random splits.")
             globals()[_f.__name__] = _f
             __all__.append(_f.__name__)
 
