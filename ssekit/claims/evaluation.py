@@ -120,6 +120,22 @@ def run_compute(claim: Claim, inputs: Any = _NO_INPUTS) -> Reproduction:
     return out
 
 
+class _Computed:
+    """Judged results of one claim's compute function by inputs (hashed), so identical null draws,
+    variants or knock-outs are computed once."""
+
+    def __init__(self, claim: Claim):
+        self.claim, self.seen = claim, {}
+
+    def __call__(self, inputs: Any) -> Verdict:
+        from joblib import hash as content_hash
+
+        key = content_hash(inputs) if inputs is not _NO_INPUTS else "none"
+        if key not in self.seen:
+            self.seen[key] = judge(self.claim, run_compute(self.claim, inputs))
+        return self.seen[key]
+
+
 def _null_inputs(claim: Claim, inputs: Any, seed: int) -> Any:
     return resolve(claim.null)(copy.deepcopy(inputs), np.random.default_rng(seed))
 
@@ -136,7 +152,8 @@ def null_pass_rate(claim: Claim, inputs: Any = None, draws: int | None = None) -
         return None
     inputs = default_inputs(claim) if inputs is None else inputs
     n = claim.null_draws if draws is None else draws
-    passes = [bool(judge(claim, run_compute(claim, _null_inputs(claim, inputs, seed))).meets) for seed in range(n)]
+    computed = _Computed(claim)
+    passes = [bool(computed(_null_inputs(claim, inputs, seed)).meets) for seed in range(n)]
     return float(np.mean(passes))
 
 
