@@ -57,6 +57,7 @@ predicted.
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -124,6 +125,11 @@ def chemical_system(formula) -> str | None:
     return None if ef is None else "-".join(e for e, _ in ef)
 
 
+@lru_cache(maxsize=1)
+def _known_elements() -> frozenset:
+    return frozenset(element_table().index)
+
+
 def _usable_formula(formula) -> str | None:
     """'' if ``formula`` parses and every element has element data (H-Lr), else why not."""
     if not isinstance(formula, str) or not formula.strip():
@@ -131,7 +137,8 @@ def _usable_formula(formula) -> str | None:
     ef = element_fractions(formula)
     if ef is None:
         return f"composition not parsable as a formula: {formula}"
-    beyond = [e for e, _ in ef if e not in element_table().index]
+    known = _known_elements()
+    beyond = [e for e, _ in ef if e not in known]
     if beyond:
         return f"composition {formula} holds element(s) beyond Lr with no element data: {', '.join(beyond)}"
     return ""

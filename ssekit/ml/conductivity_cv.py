@@ -428,7 +428,6 @@ SEARCH = [
     ("weighted median", 300, 1.0, 5, True, True, (0.5,)),
     ("weighted median", 300, 0.5, 3, True, True, (0.5,)),
     ("weighted median", 300, 1.0, 3, False, True, (0.5,)),
-    ("weighted median", 300, 1.0, 3, True, False, (0.5,)),
 ]
 
 
@@ -475,7 +474,7 @@ def search(F: pd.DataFrame, y, seed: int = 0, grid=SEARCH) -> pd.DataFrame:
                     preds[t][te] = m.set_params(threshold=t).predict(X.iloc[te])
         for t in thresholds:
             out.append((answer, n, mf, leaf, "yes" if fractions else "no", "yes" if ea else "no", t, *score(preds[t])))
-    for b in [MeanTrees(seed, 100), MeanTrees(seed, 300), HurdleTrees(seed, 300, 0.5), HurdleTrees(seed, 300, 0.7)]:
+    for b in [MeanTrees(seed, 100), HurdleTrees(seed, 300, 0.5), HurdleTrees(seed, 300, 0.7)]:
         p = np.full(len(y), np.nan)
         with one_thread():
             for tr, te in splits:
