@@ -81,7 +81,7 @@ def test_every_parsable_row_is_predicted_with_an_interval(shipped, small_model):
     mixed.loc[0:9, ["a_A", "b_A", "c_A"]] = np.nan
     mixed.loc[10, "composition"] = "0.75Li2S-0.25P2S5"  # True Composition parses: predicted from it
     mixed.loc[11, ["composition", "true_composition"]] = ["0.75Li2S-0.25P2S5", None]  # neither: refused
-    mixed.loc[12, "composition"] = "LiOg2"  # an element past Lr: refused with the reason, the file goes on
+    mixed.loc[12, ["composition", "true_composition"]] = ["LiOg2", None]  # an element past Lr: refused, the file goes on
     mixed.loc[13, ["true_composition", "Z"]] = [None, 0.0]  # Z = 0: no cell features, composition head
     pred, refused = C.predict_rows(small_model, mixed)
     assert list(refused["ID"]) == list(mixed.loc[[11, 12], "ID"])
