@@ -453,7 +453,7 @@ class ConductivityModel(RegressorMixin, BaseEstimator):
     50
     """
 
-    def __init__(self, n_estimators: int = 300, max_features: float = 1.0, min_samples_leaf: int = 3,
+    def __init__(self, n_estimators: int = 300, max_features: float = 1.0, min_samples_leaf: int = 5,
                  threshold: float = 0.5, level: float = 0.9, calibrate: bool = True,
                  censored_value: float = CENSORED_LOG10, seed: int = 0):
         self.n_estimators = n_estimators

@@ -242,7 +242,7 @@ def cross_validate(F: pd.DataFrame, y, scheme: str, seed: int = 0, model: Conduc
 
 
 def _models(df: pd.DataFrame) -> list[str]:
-    skip = {"y", "censored", "fold", "family", "head", "iqr", "p_below", "distance"}
+    skip = {"y", "censored", "fold", "family", "head", "iqr", "p_below", "distance", "ID", "scheme"}
     return [c for c in df.columns if c not in skip and not c.startswith(("iqr ", "p_below "))]
 
 
