@@ -849,8 +849,17 @@ def _prediction_frame(model: ConductivityModel, rows: pd.DataFrame) -> tuple[pd.
         "nearest_family": t["nearest_family"].to_numpy(),
         "outside_domain": ~t["in_domain"].to_numpy(),
     })
+    # few distinct values: categories fixed by the model, so chunks concatenate without growing memory
+    out["head"] = pd.Categorical(out["head"], categories=list(HEADS))
+    out["formula_used"] = pd.Categorical(out["formula_used"], categories=["Composition", "True Composition"])
+    out["nearest_training"] = pd.Categorical(out["nearest_training"], categories=_categories(model.domain_name_))
+    out["nearest_family"] = pd.Categorical(out["nearest_family"], categories=_categories(model.domain_family_))
     refused = pd.DataFrame({"ID": F.loc[~ok, "ID"].to_numpy(), "reason": F.loc[~ok, "refusal"].to_numpy()})
     return out, refused
+
+
+def _categories(values: np.ndarray) -> list[str]:
+    return sorted(set(values.tolist()) | {""})
 
 
 def iter_predictions(model: ConductivityModel, chunks: Iterable[pd.DataFrame], total: int | None = None,
