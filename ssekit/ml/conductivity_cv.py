@@ -29,7 +29,7 @@ from .conductivity import (CENSORED_LOG10, DETECTION_LIMIT_LOG10, HEADS, LATTICE
                            conformal_quantile, cv_splits, model_input, normalised_conformal)
 
 __all__ = ["PREDICTOR", "LatticeRF", "ObelixRF", "MeanTrees", "HurdleTrees", "cross_validate", "cv_table",
-           "interval_coverage", "coverage_by_family", "error_by_distance", "SEARCH", "search"]
+           "interval_coverage", "predictor_intervals", "coverage_by_family", "error_by_distance", "SEARCH", "search"]
 
 #: Column of :func:`cross_validate` holding the predictor's answer (richest head per row).
 PREDICTOR = "ssekit predictor"
