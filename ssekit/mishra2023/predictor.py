@@ -85,7 +85,7 @@ def parity():
     lo, hi = CV.predictor_intervals(f)
     top = f["family"].value_counts().index[:6]
     fam = f["family"].where(f["family"].isin(top), "other families")
-    fig, ax = plt.subplots(figsize=(6.4, 5.4))
+    fig, ax = plt.subplots(figsize=(8.6, 5.4))
     lim = [-16, -0.5]
     ax.fill_between(lim, [v - 1 for v in lim], [v + 1 for v in lim], color="0.88", lw=0, label="± 1 decade")
     ax.plot(lim, lim, "k--", lw=1)
@@ -96,12 +96,17 @@ def parity():
     sns.scatterplot(data=d, x="measured", y="predicted", hue="family", style="label", palette=palette,
                     markers={"measured": "o", "'<1E-10' (a bound, drawn at −15)": "v"}, s=22, alpha=0.85,
                     edgecolor="none", ax=ax, hue_order=list(top) + ["other families"])
+    both = int((f["censored"] & (f[CV.PREDICTOR] == CENSORED_LOG10)).sum())
+    ax.annotate(f"{both} bounds answered 'below 1e-10 S/cm'\n(all drawn at −15, −15)", xy=(-15, -15),
+                xytext=(-13.6, -15.3), fontsize=8, va="center", arrowprops={"arrowstyle": "->", "lw": 0.8, "color": "0.2"})
     ax.axhline(DETECTION_LIMIT_LOG10, color="0.3", lw=0.8, ls=":")
     ax.text(-0.7, DETECTION_LIMIT_LOG10 + 0.15, "detection limit 1e-10 S/cm", ha="right", va="bottom", fontsize=8)
     ax.set_xlim(lim)
     ax.set_ylim(lim)
     ax.set_xlabel("measured log10 σ (σ in S/cm)")
     ax.set_ylabel("predicted log10 σ (σ in S/cm), chemical system held out")
-    ax.legend(fontsize=8, loc="upper left", ncol=1, frameon=True)
+    handles, labels = ax.get_legend_handles_labels()
+    labels = [{"family": "structural family", "label": "conductivity label"}.get(lab, lab) for lab in labels]
+    ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     fig.tight_layout()
     return fit_text(fig)
