@@ -106,7 +106,7 @@ def test_below_detection_is_answered_as_a_bound():
     m = C.ConductivityModel(n_estimators=60, seed=0).fit(X, y)
     t = m.predict_table(np.array([[-2.5, 0, 0], [-0.5, 0, 0], [1.0, 0, 0]]))
     assert t["below"].tolist() == [True, False, False] and t.loc[0, "log10_sigma_pred"] == C.CENSORED_LOG10
-    assert t.loc[0, "p_below"] > 0.9 and t.loc[2, "p_below"] < 0.05
+    assert t.loc[0, "p_below"] > 0.8 and t.loc[2, "p_below"] < 0.05
     # the measured rows next to the bounds are predicted near their values, not pulled toward -15
     assert abs(t.loc[1, "log10_sigma_pred"] - (-4.5)) < 0.4
     assert C.answer_text(-15, 0.93, True) == "below 1e-10 S/cm (p = 0.93)"
