@@ -115,7 +115,8 @@ def test_predict_round_trip(tmp_path, capsys):
     assert cli.main(["conductivity", "predict", str(src), "--out", str(out)]) == 0
     pred = pd.read_csv(out, dtype={"ID": str})
     assert set(pred["ID"]) == {"jqc", "122", "oi6"}
-    for col in ("log10_sigma_pred", "log10_sigma_lo90", "log10_sigma_hi90", "head"):
+    for col in ("log10_sigma_pred", "log10_sigma_lo90", "log10_sigma_hi90", "head", "answer", "p_below_1e-10",
+                "distance", "nearest_training", "outside_domain"):
         assert pred[col].notna().all()
     lpscl = pred.set_index("ID").loc["122"]
     true = np.log10(2.05e-3)  # a training row: extra trees reproduce it; leakage is tested in test_conductivity_predictor
@@ -129,14 +130,16 @@ def test_predict_answers_rows_without_ea_or_lattice_and_refuses_only_bad_formula
     rows = _rows(["jqc"])
     rows = pd.concat([rows, rows.assign(ID="mine", **{"Laskowski ID": ""}),
                       rows.assign(ID="nolattice", a="", b="", c="", **{"Laskowski ID": ""}),
-                      rows.assign(ID="bad", **{"Reduced Composition": "0.7Li2S-0.3P2S5"})])
+                      rows.assign(ID="fallback", **{"Reduced Composition": "0.7Li2S-0.3P2S5"}),
+                      rows.assign(ID="bad", **{"Reduced Composition": "0.7Li2S-0.3P2S5", "True Composition": ""})])
     rows.to_csv(src, index=False)
     assert cli.main(["conductivity", "predict", str(src)]) == 0
     cap = capsys.readouterr()
     assert "refused row ID=bad: composition not parsable as a formula: 0.7Li2S-0.3P2S5" in cap.err
     lines = {ln.split()[0]: ln for ln in cap.out.splitlines()[1:]}
-    assert set(lines) == {"jqc", "mine", "nolattice"}
-    assert lines["mine"].split()[-2] == "composition+cell" and lines["nolattice"].split()[-2] == "composition"
+    assert set(lines) == {"jqc", "mine", "nolattice", "fallback"}  # True Composition answers for 'fallback'
+    assert " composition+cell " in lines["mine"] and " composition+cell" not in lines["nolattice"]
+    assert "True Composition" in lines["fallback"]
 
 
 @pytest.mark.parametrize("edit, words", [

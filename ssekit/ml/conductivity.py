@@ -1,11 +1,14 @@
 """A room-temperature ionic-conductivity predictor for any parsable composition, with intervals.
 
 Rows come in the OBELiX format (cleaned by :func:`ssekit.data.clean_obelix`).
-Three heads, each an extremely randomised trees regressor on log10 σ:
+A *head* is one model trained on one set of inputs; each row is answered by
+the richest head its inputs allow:
 
 ``composition``
     Magpie-style descriptors and element fractions
-    (:mod:`ssekit.ml.composition`). Needs only a parsable formula.
+    (:mod:`ssekit.ml.composition`). Needs only a parsable formula: the
+    ``Composition`` column, or ``True Composition`` when that one does not
+    parse.
 ``composition+cell``
     plus lattice a, b, c, angles, volume, atoms per cell, volume per atom,
     Li per volume, density, space group and crystal system. Needs the
@@ -15,30 +18,54 @@ Three heads, each an extremely randomised trees regressor on log10 σ:
     (median of the matching rows, :mod:`ssekit.data.joins`), the temperature
     and Ea/kT. Trained on the rows that have one.
 
-Each row is predicted by the richest head its inputs allow. Intervals are
-normalised split-conformal, calibrated on each head's out-of-fold errors
-under 5-fold CV grouped by chemical system: the half-width is a conformal
-multiple of the spread of the head's trees at the row (plus the median
-spread), so that a head that knows less (composition only), or a row unlike
-the training data, gets a wider interval.
+**Below detection is kept as what it is.** About 6 % of the OBELiX labels
+are bounds ('<1E-10'), stored as log10 σ = −15 by the OBELiX authors
+(:data:`CENSORED_LOG10`). Each head is an extremely randomised trees forest
+read as a quantile regression forest (:mod:`ssekit.ml.forest_quantiles`):
+for a query it weighs the training materials that share its leaves, which
+gives a conditional distribution with a point mass 'below detection'. The
+head reports
 
-Labels: only the training rows' own conductivities, in log10 S/cm; a
-conductivity given only as a bound (``<1E-10``) is stored as 1e-15, the
-OBELiX authors' convention (:data:`CENSORED_LOG10`). The Laskowski and
-Liverpool tables supply activation energies and temperatures, never labels.
-A row's own conductivity column is never read when it is predicted.
+- ``p_below``: the weight of the below-detection mass (the hurdle's
+  classifier: the probability that the material conducts below 1e-10 S/cm);
+- when ``p_below >= threshold`` the answer "below 1e-10 S/cm", stored as
+  −15 like the labels; otherwise the weighted median (the point that
+  minimises the mean absolute error), which depends on the bounds only
+  through their rank -- the −15 is never averaged into a prediction as if it
+  were a measurement.
+
+**Intervals** are normalised split-conformal: ``pred ± q (IQR(x) + beta)``,
+where IQR is the interquartile range of the row's conditional distribution,
+``beta`` its median over the training rows, and ``q`` the conformal quantile
+of ``|error| / (IQR + beta)`` over the measured rows' out-of-fold errors
+under chemical-system-grouped CV (one per head). A row unlike the training
+data, where the neighbouring materials disagree, gets a wider interval.
+
+**Applicability domain**: each prediction carries the distance, in
+standardised composition-descriptor space (root-mean-square over the
+descriptors, in training standard deviations), to the nearest training
+material, with that material's formula and family. Rows farther than
+``domain_limit_`` (the 95th percentile of that distance for chemical systems
+held out in the grouped CV) are flagged outside the domain.
+
+Labels: only the training rows' own conductivities, in log10 S/cm. The
+Laskowski and Liverpool tables supply activation energies and temperatures,
+never labels. A row's own conductivity column is never read when it is
+predicted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sys
+from functools import lru_cache
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
-from sklearn.dummy import DummyRegressor
-from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor
-from sklearn.metrics import mean_absolute_error, r2_score
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.ensemble import ExtraTreesRegressor
 from sklearn.model_selection import GroupKFold, KFold
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..chemistry import CRYSTAL_SYSTEMS, cell_volume, crystal_system, element_amounts, element_fractions
 from ..data.joins import join_activation_energy, join_temperature
@@ -46,20 +73,36 @@ from ..errors import InputError
 from ..physics.constants import CELSIUS_TO_KELVIN, K_B_EV
 from ..threads import fit_forest, one_thread
 from .composition import composition_descriptors, descriptor_names, element_fraction_matrix, element_table
+from .forest_quantiles import forest_weights, training_leaves, weighted_quantiles
 
-__all__ = ["CENSORED_LOG10", "HEADS", "LATTICE", "SCHEMES", "chemical_system", "conductivity_features",
-           "target_log10", "ConductivityModel", "ObelixRF", "LatticeRF", "cv_splits", "cross_validate",
-           "cv_table", "conformal_quantile", "normalised_conformal", "interval_coverage", "rows_from_csv_frame", "train",
-           "shipped_model", "predict_rows"]
+__all__ = ["CENSORED_LOG10", "DETECTION_LIMIT_LOG10", "HEADS", "LATTICE", "CELL", "EA", "SCHEMES",
+           "chemical_system", "conductivity_features", "model_input", "target_log10", "ConductivityModel",
+           "conformal_quantile", "normalised_conformal", "cv_splits", "rows_from_csv_frame", "train",
+           "shipped_model", "predict_rows", "iter_predictions", "predict_csv", "domain_note", "answer_text",
+           # in ssekit.ml.conductivity_cv, importable from here too:
+           "ObelixRF", "LatticeRF", "cross_validate", "cv_table", "interval_coverage"]
 
 #: log10 σ given to conductivities reported only as an upper bound (OBELiX: '<1E-10' stored as 1e-15).
 CENSORED_LOG10 = -15.0
+#: log10 of the detection limit the bounds state ('<1E-10' S/cm); an interval covers a bound if it reaches below it.
+DETECTION_LIMIT_LOG10 = -10.0
 HEADS = ("composition", "composition+cell", "composition+cell+Ea")
 LATTICE = ["a_A", "b_A", "c_A", "alpha_deg", "beta_deg", "gamma_deg"]
 CELL = LATTICE + ["V_A3", "atoms_per_cell", "V_per_atom_A3", "Li_per_nm3", "density_g_cm3", "space_group_number",
                   "crystal_system_index"]
 EA = ["Ea_eV", "T_C", "Ea_over_kT"]
 SCHEMES = ("chemical system", "family", "random")
+_FLAG = {"composition": "has_composition", "composition+cell": "has_cell", "composition+cell+Ea": "has_ea"}
+
+_MOVED = {"ObelixRF", "LatticeRF", "cross_validate", "cv_table", "interval_coverage"}
+
+
+def __getattr__(name):  # the cross-validation tools live in conductivity_cv (it imports this module)
+    if name in _MOVED:
+        from . import conductivity_cv
+
+        return getattr(conductivity_cv, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def chemical_system(formula) -> str | None:
@@ -82,12 +125,43 @@ def chemical_system(formula) -> str | None:
     return None if ef is None else "-".join(e for e, _ in ef)
 
 
+@lru_cache(maxsize=1)
+def _known_elements() -> frozenset:
+    return frozenset(element_table().index)
+
+
+def _usable_formula(formula) -> str | None:
+    """'' if ``formula`` parses and every element has element data (H-Lr), else why not."""
+    if not isinstance(formula, str) or not formula.strip():
+        return "no composition given"
+    ef = element_fractions(formula)
+    if ef is None:
+        return f"composition not parsable as a formula: {formula}"
+    known = _known_elements()
+    beyond = [e for e, _ in ef if e not in known]
+    if beyond:
+        return f"composition {formula} holds element(s) beyond Lr with no element data: {', '.join(beyond)}"
+    return ""
+
+
+def _choose_formula(comp, true_comp) -> tuple[str | None, str, str]:
+    """(formula used, its source, refusal): ``Composition`` if usable, else ``True Composition``."""
+    why = _usable_formula(comp)
+    if not why:
+        return comp, "Composition", ""
+    if isinstance(true_comp, str) and not _usable_formula(true_comp):
+        return true_comp, "True Composition", ""
+    if isinstance(true_comp, str) and true_comp.strip():
+        why += f"; True Composition {true_comp} not usable either"
+    return None, "", why
+
+
 def _atoms_per_cell(true_comp, comp, z) -> float:
     am = element_amounts(true_comp) if isinstance(true_comp, str) else None
     if am is not None:
         return float(sum(n for _, n in am))
-    am = element_amounts(comp)
-    if am is None or z is None or pd.isna(z):
+    am = element_amounts(comp) if isinstance(comp, str) else None
+    if am is None or z is None or pd.isna(z) or float(z) <= 0:
         return np.nan
     return float(z) * float(sum(n for _, n in am))
 
@@ -96,11 +170,17 @@ def conductivity_features(rows: pd.DataFrame, laskowski: pd.DataFrame | None = N
                           liverpool: pd.DataFrame | None = None) -> pd.DataFrame:
     """Features of every head for cleaned OBELiX-format rows.
 
+    The formula is ``composition``; where it does not parse (or holds an
+    element beyond Lr), ``true_composition`` is used instead (the atoms of the
+    unit cell: the same fractions). Work is done once per distinct formula
+    and join key, so a file that repeats compositions costs little more than
+    its distinct ones.
+
     Parameters
     ----------
     rows : pandas.DataFrame
         Output of :func:`ssekit.data.clean_obelix` (lattice, Z and the join
-        keys may be missing; the composition is what every row needs).
+        keys may be missing; a formula is what every row needs).
     laskowski, liverpool : pandas.DataFrame, optional
         Tables for Ea and T (default: the shipped ones). Only their Ea and T
         columns are used.
@@ -108,56 +188,108 @@ def conductivity_features(rows: pd.DataFrame, laskowski: pd.DataFrame | None = N
     Returns
     -------
     pandas.DataFrame
-        One row per input row, in order: ``ID``, ``composition``,
+        One row per input row, in order: ``ID``, ``composition`` (the formula
+        used), ``formula_source`` ('Composition' or 'True Composition'),
         ``chemical_system``, ``family``, the flags ``has_composition``,
         ``has_cell``, ``has_ea``, ``refusal`` (why a row cannot be predicted,
-        else ''), the descriptors, element fractions ``x_<El>``, cell and Ea
-        features. No conductivity column is carried.
+        else ''), then the model's inputs (:func:`model_input`): descriptors,
+        element fractions ``x_<El>``, cell and Ea features. No conductivity
+        column is carried.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"ID": ["a"], "composition": ["0.7Li2S-0.3P2S5"], "true_composition": ["Li7P3S11"]})
+    >>> f = conductivity_features(rows)
+    >>> f.loc[0, "composition"], f.loc[0, "formula_source"], bool(f.loc[0, "has_composition"])
+    ('Li7P3S11', 'True Composition', True)
     """
     from .. import data as datasets
 
     laskowski = datasets.load("laskowski2023_si") if laskowski is None else laskowski
     liverpool = datasets.load("liverpool_ionics") if liverpool is None else liverpool
-    rows = rows.reset_index(drop=True)
-    comp = rows["composition"].tolist()
-    desc = composition_descriptors(comp)
-    fracs = element_fraction_matrix(comp, list(element_table().index))
-    out = pd.DataFrame({"ID": rows["ID"].astype(str), "composition": rows["composition"],
-                        "chemical_system": [chemical_system(c) for c in comp],
-                        "family": rows["family"] if "family" in rows else None})
+    rows = rows.reset_index(drop=True).copy()
+    n = len(rows)
+    for col in ["true_composition", "Z", "space_group_number", "family", "laskowski_id", "liion_id"] + LATTICE:
+        if col not in rows:
+            rows[col] = pd.Series([None] * n, dtype=object) if col in ("true_composition", "family") else np.nan
+    raw_comp = rows["composition"].where(rows["composition"].notna(), None).tolist()
+    raw_true = rows["true_composition"].where(rows["true_composition"].notna(), None).tolist()
+    pairs = pd.Series(list(zip(raw_comp, raw_true)))
+    distinct = {p: _choose_formula(*p) for p in dict.fromkeys(pairs)}
+    chosen = [distinct[p] for p in pairs]
+    comp = [c[0] for c in chosen]
+    out = pd.DataFrame({"ID": rows["ID"].astype(str), "composition": comp, "formula_source": [c[1] for c in chosen],
+                        "family": rows["family"]})
+    uniq = list(dict.fromkeys(c for c in comp if c is not None))
+    pos = {c: i for i, c in enumerate(uniq)}
+    take = np.array([pos.get(c, -1) for c in comp])
+    desc_u = composition_descriptors(uniq)
+    frac_u = element_fraction_matrix(uniq, list(element_table().index))
+    system_u = np.array([chemical_system(c) for c in uniq] + [None], dtype=object)
+    desc = desc_u.reindex(take).reset_index(drop=True) if len(uniq) else pd.DataFrame(
+        np.nan, index=range(n), columns=descriptor_names())
+    fracs = frac_u.reindex(take).reset_index(drop=True) if len(uniq) else pd.DataFrame(
+        np.nan, index=range(n), columns=frac_u.columns)
+    out.insert(3, "chemical_system", system_u[take])
     out["has_composition"] = desc.notna().all(axis=1).to_numpy()
-    out["refusal"] = np.where(out["has_composition"], "",
-                              np.where(rows["composition"].isna(), "no composition given",
-                                       "composition not parsable as a formula: " + rows["composition"].astype(str)))
+    out["refusal"] = [c[2] if not ok else "" for c, ok in zip(chosen, out["has_composition"])]
+    out.loc[~out["has_composition"] & (out["refusal"] == ""), "refusal"] = "composition has no usable descriptors"
+
     lat = rows[LATTICE].astype(float)
     ok_lat = lat.notna().all(axis=1) & rows["space_group_number"].notna()
     cell = pd.DataFrame(index=rows.index)
     cell[LATTICE] = lat
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
         try:
             cell["V_A3"] = np.where(ok_lat, cell_volume(*(lat[c].fillna(1.0 if "_A" in c else 90.0) for c in LATTICE)),
                                     np.nan)
         except InputError as exc:
             raise InputError(f"a row's lattice does not describe a cell: {exc}") from None
-    cell["atoms_per_cell"] = [_atoms_per_cell(t, c, z) for t, c, z in
-                              zip(rows.get("true_composition", pd.Series(None, index=rows.index)), comp,
-                                  rows.get("Z", pd.Series(np.nan, index=rows.index)))]
-    cell["V_per_atom_A3"] = cell["V_A3"] / cell["atoms_per_cell"]
-    li = np.array([dict(element_fractions(c) or ()).get("Li", 0.0) for c in comp])
-    cell["Li_per_nm3"] = li * cell["atoms_per_cell"] / cell["V_A3"] * 1e3
-    masses = element_table()["AtomicWeight"]
-    mean_mass = np.array([sum(x * masses[e] for e, x in (element_fractions(c) or ())) or np.nan for c in comp])
-    cell["density_g_cm3"] = mean_mass * cell["atoms_per_cell"] / cell["V_A3"] * 1.66053906660
+        cell["atoms_per_cell"] = [_atoms_per_cell(t, c, z) for t, c, z in zip(raw_true, comp, rows["Z"])]
+        cell["V_per_atom_A3"] = cell["V_A3"] / cell["atoms_per_cell"]
+        li_u = np.array([dict(element_fractions(c) or ()).get("Li", 0.0) for c in uniq] + [np.nan])
+        cell["Li_per_nm3"] = li_u[take] * cell["atoms_per_cell"] / cell["V_A3"] * 1e3
+        masses = element_table()["AtomicWeight"].to_dict()
+        mass_u = np.array([sum(x * masses.get(e, np.nan) for e, x in (element_fractions(c) or ())) or np.nan
+                           for c in uniq] + [np.nan])
+        cell["density_g_cm3"] = mass_u[take] * cell["atoms_per_cell"] / cell["V_A3"] * 1.66053906660
     cell["space_group_number"] = rows["space_group_number"].astype(float)
-    cell["crystal_system_index"] = [float(CRYSTAL_SYSTEMS.index(s)) if (s := crystal_system(n)) else np.nan
-                                    for n in rows["space_group_number"].astype("Float64").fillna(0)]
+    cell["crystal_system_index"] = [float(CRYSTAL_SYSTEMS.index(s)) if (s := crystal_system(k)) else np.nan
+                                    for k in rows["space_group_number"].astype("Float64").fillna(0)]
+    cell = cell.replace([np.inf, -np.inf], np.nan)  # Z = 0 and the like: no cell head, never an infinite feature
     out["has_cell"] = out["has_composition"] & cell[CELL].notna().all(axis=1).to_numpy()
-    ea, _, _ = join_activation_energy(rows, laskowski)
-    t_c, _ = join_temperature(rows, liverpool)
-    eaf = pd.DataFrame({"Ea_eV": ea, "T_C": t_c})
+
+    keys = pd.DataFrame({"composition": comp, "true_composition": raw_true,
+                         "laskowski_id": rows["laskowski_id"], "liion_id": rows["liion_id"]})
+    key_cols = ["composition", "true_composition", "laskowski_id"]
+    kk = keys[key_cols].astype(object).where(keys[key_cols].notna(), None)
+    kk_tuples = list(zip(*(kk[c] for c in key_cols)))
+    first = dict.fromkeys(kk_tuples)
+    uniq_keys = pd.DataFrame(list(first), columns=key_cols)
+    ea_u, _, _ = join_activation_energy(uniq_keys, laskowski)
+    ea_map = dict(zip(first, ea_u.to_numpy()))
+    t_c, _ = join_temperature(keys, liverpool)
+    eaf = pd.DataFrame({"Ea_eV": [ea_map[k] for k in kk_tuples], "T_C": t_c.to_numpy()})
     eaf["Ea_over_kT"] = eaf["Ea_eV"] / (K_B_EV * (eaf["T_C"] + CELSIUS_TO_KELVIN))
-    out["has_ea"] = out["has_cell"] & eaf["Ea_eV"].notna().to_numpy()
-    return pd.concat([out, desc, fracs, cell.reset_index(drop=True), eaf.reset_index(drop=True)], axis=1)
+    out["has_ea"] = out["has_cell"] & eaf[EA].notna().all(axis=1).to_numpy()
+    return pd.concat([out, desc, fracs, cell.reset_index(drop=True), eaf], axis=1)
+
+
+def model_input(F: pd.DataFrame) -> pd.DataFrame:
+    """The numeric columns of :func:`conductivity_features` that :class:`ConductivityModel` takes, in order.
+
+    Parameters
+    ----------
+    F : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+        Descriptors, ``x_<El>`` for every element H-Lr, cell and Ea features.
+    """
+    cols = descriptor_names() + [f"x_{e}" for e in element_table().index] + CELL + EA
+    return F[cols].astype(float)
 
 
 def target_log10(rows: pd.DataFrame) -> pd.Series:
@@ -203,183 +335,32 @@ def conformal_quantile(abs_residuals, level: float = 0.9) -> float:
     return float(r[k - 1]) if 1 <= k <= len(r) else float("inf")
 
 
-def _trees(seed: int, n_estimators: int = 100, max_features: float = 1.0, min_samples_leaf: int = 1):
-    return ExtraTreesRegressor(n_estimators=n_estimators, max_features=max_features, min_samples_leaf=min_samples_leaf,
-                               random_state=seed, n_jobs=1)
-
-
-@dataclass
-class ConductivityModel:
-    """The three-head predictor (see the module docstring).
-
-    Intervals are normalised split-conformal: a row's half-width is
-    ``q * (s(x) + beta)``, where ``s(x)`` is the spread (standard deviation)
-    of the head's trees at that row, ``beta`` the median out-of-fold spread,
-    and ``q`` the conformal quantile of ``|error| / (s + beta)`` over the
-    out-of-fold rows of chemical-system-grouped CV. Rows unlike the training
-    data, where the trees disagree, get wider intervals.
+def rows_from_csv_frame(raw: pd.DataFrame, dataset: str = "input") -> pd.DataFrame:
+    """Clean OBELiX-format text rows for prediction (lattice, Z, σ may be blank).
 
     Parameters
     ----------
-    seed : int
-        Seed of every random choice (trees, CV shuffles).
-    level : float
-        Nominal coverage of the intervals.
-    n_estimators : int
-        Trees per head (extremely randomised trees, all features considered
-        at each split: the setting with the lowest chemical-system-grouped CV
-        error among max_features 0.3, 0.5, 0.7 and 1.0 -- a choice made on the
-        same CV, so the reported error is slightly optimistic).
+    raw : pandas.DataFrame
+        The CSV read as text (``dtype=str, keep_default_na=False``).
+    dataset : str
+        Name used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Cleaned rows.
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns, non-numeric or out-of-range values (naming row and column).
     """
+    from ..data import clean_obelix
 
-    seed: int = 0
-    level: float = 0.9
-    n_estimators: int = 100
-    heads_: dict = field(default_factory=dict)
-    columns_: dict = field(default_factory=dict)
-    scale_: dict = field(default_factory=dict)
-    beta_: dict = field(default_factory=dict)
-    n_train_: dict = field(default_factory=dict)
-
-    def _columns(self, F: pd.DataFrame) -> dict[str, list[str]]:
-        x_cols = [c for c in F.columns if c.startswith("x_") and (F[c].fillna(0) > 0).any()]
-        comp = descriptor_names() + x_cols
-        return {"composition": comp, "composition+cell": comp + CELL, "composition+cell+Ea": comp + CELL + EA}
-
-    @staticmethod
-    def _rows_for(F: pd.DataFrame, head: str) -> np.ndarray:
-        flag = {"composition": "has_composition", "composition+cell": "has_cell", "composition+cell+Ea": "has_ea"}[head]
-        return F[flag].to_numpy(bool)
-
-    def fit(self, F: pd.DataFrame, y, calibrate: bool = True) -> "ConductivityModel":
-        """Fit every head on the rows that have its inputs; calibrate the intervals by grouped CV.
-
-        Parameters
-        ----------
-        F : pandas.DataFrame
-            :func:`conductivity_features` of the training rows.
-        y : array-like
-            Their log10 σ (:func:`target_log10`).
-        calibrate : bool
-            Compute the conformal scale factors (5 more fits per head); off
-            inside an outer cross-validation, which measures them itself.
-
-        Returns
-        -------
-        ConductivityModel
-            ``self``.
-        """
-        y = np.asarray(y, float)
-        if len(y) != len(F) or not np.isfinite(y).all():
-            raise InputError("conductivity model: every training row needs a finite log10 conductivity")
-        if int(F["has_composition"].sum()) < 20:
-            raise InputError(f"conductivity model: {int(F['has_composition'].sum())} rows with a parsable "
-                             "composition; at least 20 are needed")
-        self.columns_ = self._columns(F)
-        self.heads_, self.n_train_, self.scale_, self.beta_ = {}, {}, {}, {}
-        for head in HEADS:
-            m = self._rows_for(F, head)
-            if m.sum() < 20:
-                continue
-            X = F.loc[m, self.columns_[head]].to_numpy(float)
-            with one_thread():
-                self.heads_[head] = fit_forest(_trees(self.seed, self.n_estimators), X, y[m])
-            self.n_train_[head] = int(m.sum())
-        if calibrate:
-            pred, spread = self.out_of_fold(F, y)
-            for head in self.heads_:
-                ok = pred[head].notna().to_numpy()
-                self.beta_[head], self.scale_[head] = normalised_conformal(
-                    np.abs(pred[head].to_numpy()[ok] - y[ok]), spread[head].to_numpy()[ok], self.level)
-        return self
-
-    def out_of_fold(self, F: pd.DataFrame, y, splits=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Out-of-fold predictions and tree spreads of every head (NaN where a row lacks the head's inputs).
-
-        Parameters
-        ----------
-        F : pandas.DataFrame
-            Features of the rows.
-        y : array-like
-            Their labels.
-        splits : list of (train, test) index arrays, optional
-            Default: 5-fold grouped by chemical system (:func:`cv_splits`).
-
-        Returns
-        -------
-        (pandas.DataFrame, pandas.DataFrame)
-            Predictions and spreads, one column per head.
-        """
-        y = np.asarray(y, float)
-        splits = cv_splits(F, "chemical system", seed=self.seed) if splits is None else splits
-        pred = pd.DataFrame(np.nan, index=F.index, columns=list(HEADS))
-        spread = pred.copy()
-        for tr, te in splits:
-            inner = ConductivityModel(self.seed, self.level, self.n_estimators).fit(F.iloc[tr], y[tr], calibrate=False)
-            p, s = inner.predict_heads(F.iloc[te], spread=True)
-            pred.iloc[te], spread.iloc[te] = p.to_numpy(), s.to_numpy()
-        return pred, spread
-
-    def predict_heads(self, F: pd.DataFrame, spread: bool = False):
-        """Each head's prediction for each row (NaN where the row lacks the head's inputs).
-
-        Parameters
-        ----------
-        F : pandas.DataFrame
-            :func:`conductivity_features` of the rows.
-        spread : bool
-            Also return the standard deviation over each head's trees.
-
-        Returns
-        -------
-        pandas.DataFrame or (pandas.DataFrame, pandas.DataFrame)
-            One column per head, indexed like ``F``.
-        """
-        out = pd.DataFrame(np.nan, index=F.index, columns=list(HEADS))
-        sd = out.copy()
-        for head, model in self.heads_.items():
-            m = self._rows_for(F, head)
-            if m.any():
-                X = F.loc[m, self.columns_[head]].to_numpy(float)
-                if spread:
-                    trees = np.stack([t.predict(X) for t in model.estimators_])
-                    out.loc[m, head], sd.loc[m, head] = trees.mean(axis=0), trees.std(axis=0)
-                else:
-                    out.loc[m, head] = model.predict(X)
-        return (out, sd) if spread else out
-
-    def predict(self, F: pd.DataFrame) -> pd.DataFrame:
-        """log10 σ with its interval, from the richest head each row allows.
-
-        Parameters
-        ----------
-        F : pandas.DataFrame
-            :func:`conductivity_features` of the rows.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``ID``, ``log10_sigma_pred``, ``log10_sigma_lo``,
-            ``log10_sigma_hi`` (the ``level`` interval; NaN if the model was
-            fitted without calibration), ``head``, and ``refusal`` (non-empty
-            only for rows without a usable composition, whose prediction is
-            NaN).
-        """
-        if not self.heads_:
-            raise InputError("conductivity model: not fitted")
-        ph, sd = self.predict_heads(F, spread=True)
-        head = pd.Series("", index=F.index, dtype=object)
-        pred = pd.Series(np.nan, index=F.index)
-        hw = pd.Series(np.nan, index=F.index)
-        for h in HEADS:
-            if h in self.heads_:
-                m = ph[h].notna()
-                pred[m], head[m] = ph.loc[m, h], h
-                if h in self.scale_:
-                    hw[m] = self.scale_[h] * (sd.loc[m, h] + self.beta_[h])
-        return pd.DataFrame({"ID": F["ID"].to_numpy(), "log10_sigma_pred": pred.to_numpy(),
-                             "log10_sigma_lo": (pred - hw).to_numpy(), "log10_sigma_hi": (pred + hw).to_numpy(),
-                             "head": head.to_numpy(), "refusal": F["refusal"].to_numpy()})
+    if len(raw) == 0:
+        raise InputError(f"{dataset}: no rows")
+    rows, _ = clean_obelix(raw, dataset, require_measurements=False)
+    return rows
 
 
 def normalised_conformal(abs_residuals, spreads, level: float = 0.9) -> tuple[float, float]:
@@ -390,14 +371,15 @@ def normalised_conformal(abs_residuals, spreads, level: float = 0.9) -> tuple[fl
     abs_residuals : array-like
         Out-of-sample absolute errors.
     spreads : array-like
-        The model's spread (e.g. standard deviation over trees) at the same rows.
+        The model's spread at the same rows (here the interquartile range of
+        the row's conditional distribution).
     level : float
         Nominal coverage.
 
     Returns
     -------
     beta : float
-        The median spread (keeps the width positive where the trees agree).
+        The median spread (keeps the width positive where the spread is zero).
     q : float
         Conformal quantile of ``|error| / (spread + beta)``.
 
@@ -412,80 +394,316 @@ def normalised_conformal(abs_residuals, spreads, level: float = 0.9) -> tuple[fl
     return beta, conformal_quantile(r / (s + beta), level)
 
 
-class _Baseline:
-    """A baseline on a fixed set of columns (rows lacking them are predicted by the training mean)."""
-
-    name = "baseline"
-
-    def _X(self, F):
-        raise NotImplementedError
-
-    def fit(self, F, y):
-        """Fit on the rows of ``F`` with labels ``y``."""
-        self.mean_ = float(np.mean(y))
-        model = self._model()
-        X, y = self._X(F), np.asarray(y, float)
-        self.model_ = fit_forest(model, X, y) if isinstance(model, (RandomForestRegressor, ExtraTreesRegressor)) else model.fit(X, y)
-        return self
-
-    def predict(self, F):
-        """Predictions for the rows of ``F``."""
-        return self.model_.predict(self._X(F))
+def _groups_from_fractions(X: np.ndarray, frac_idx: np.ndarray) -> np.ndarray | None:
+    """Chemical system of each row from its element-fraction columns (the elements present), or None."""
+    if not len(frac_idx):
+        return None
+    present = np.nan_to_num(X[:, frac_idx]) > 0
+    return np.array(["".join("1" if p else "0" for p in row) for row in present])
 
 
-class LatticeRF(_Baseline):
-    """Random forest on the lattice (a, b, c, angles) and the space group number only."""
-
-    name = "RF, lattice + space group"
-
-    def __init__(self, seed: int = 0):
-        self.seed = seed
-
-    def _model(self):
-        return RandomForestRegressor(n_estimators=200, random_state=self.seed, n_jobs=1)
-
-    def _X(self, F):
-        return F[LATTICE + ["space_group_number"]].fillna(-1).to_numpy(float)
+def _chunks(n: int, size: int) -> Iterator[slice]:
+    for start in range(0, n, size):
+        yield slice(start, min(n, start + size))
 
 
-class ObelixRF(_Baseline):
-    """The OBELiX authors' random-forest recipe: element amounts per cell + space group + lattice.
+class ConductivityModel(RegressorMixin, BaseEstimator):
+    """The conductivity predictor: heads of quantile-regression forests with 'below detection' kept as a bound.
 
-    Features as in their benchmark (Therrien et al. 2025, ``benchmark/tuning.py``):
-    the number of atoms of each element per unit cell (their 'True
-    Composition'), the space group number and a, b, c, alpha, beta, gamma.
-    Hyper-parameters are their stated starting values (max_depth 12,
-    max_features 'sqrt', min_samples_leaf 2, 50 trees); their tuned values
-    are not published with the code. Trees need no scaling.
+    See the module docstring for what a head, the 'below' answer, the
+    interval and the domain are. ``fit(X, y)`` takes :func:`model_input`
+    (a frame whose column names define the three heads) or any numeric array
+    (then one head on all columns); labels equal to ``censored_value`` are
+    bounds. ``predict`` gives log10 σ (``censored_value`` where the answer is
+    'below the detection limit'); :meth:`predict_table` gives everything.
+
+    Parameters
+    ----------
+    n_estimators : int
+        Trees per head.
+    max_features : float
+        Fraction of the features tried at each split.
+    min_samples_leaf : int
+        Smallest leaf: each leaf holds a few materials, so the conditional
+        distribution has a width.
+    threshold : float
+        ``p_below`` from which the answer is 'below the detection limit'.
+    level : float
+        Nominal coverage of the intervals.
+    calibrate : bool
+        Calibrate intervals and domain limit by an inner 5-fold grouped CV
+        (5 more fits per head); off inside an outer cross-validation.
+    censored_value : float
+        The label that marks a bound (OBELiX: −15).
+    seed : int
+        Seed of every random choice.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.base import clone
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(120, 3)); y = X[:, 0] - 4 + 0.1 * rng.normal(size=120)
+    >>> y[X[:, 0] < -1.2] = -15.0          # 'below detection' for the least conducting
+    >>> m = ConductivityModel(n_estimators=50).fit(X, y)
+    >>> t = m.predict_table(np.array([[-2.0, 0, 0], [1.0, 0, 0]]))
+    >>> t["below"].tolist(), bool(t.loc[1, "log10_sigma_lo"] < -3 < t.loc[1, "log10_sigma_hi"])
+    ([True, False], True)
+    >>> clone(m).get_params()["n_estimators"]
+    50
     """
 
-    name = "OBELiX RF recipe"
-
-    def __init__(self, seed: int = 0):
+    def __init__(self, n_estimators: int = 300, max_features: float = 1.0, min_samples_leaf: int = 5,
+                 threshold: float = 0.5, level: float = 0.9, calibrate: bool = True,
+                 censored_value: float = CENSORED_LOG10, seed: int = 0):
+        self.n_estimators = n_estimators
+        self.max_features = max_features
+        self.min_samples_leaf = min_samples_leaf
+        self.threshold = threshold
+        self.level = level
+        self.calibrate = calibrate
+        self.censored_value = censored_value
         self.seed = seed
 
-    def _model(self):
-        return RandomForestRegressor(n_estimators=50, max_depth=12, max_features="sqrt", min_samples_leaf=2,
-                                     random_state=self.seed, n_jobs=1)
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # a missing lattice or Ea selects a poorer head
+        return tags
 
-    def fit(self, F, y):
-        """Fit on the rows of ``F`` (their element vocabulary is fixed here)."""
-        self.elements_ = [c for c in F.columns if c.startswith("x_") and (F[c].fillna(0) > 0).any()]
-        return super().fit(F, y)
+    # ------------------------------------------------------------------ fitting
 
-    def _X(self, F):
-        amounts = F[self.elements_].fillna(0).to_numpy(float) * F[["atoms_per_cell"]].fillna(0).to_numpy(float)
-        return np.hstack([amounts, F[["space_group_number"] + LATTICE].fillna(-1).to_numpy(float)])
+    def _head_columns(self, X: np.ndarray) -> dict[str, np.ndarray]:
+        names = list(getattr(self, "feature_names_in_", []))
+        desc = descriptor_names()
+        if names and all(d in names for d in desc):
+            idx = {c: i for i, c in enumerate(names)}
+            fr = [c for c in names if c.startswith("x_") and (np.nan_to_num(X[:, idx[c]]) > 0).any()]
+            comp = [idx[c] for c in desc + fr]
+            heads = {"composition": comp}
+            if all(c in idx for c in CELL):
+                heads["composition+cell"] = comp + [idx[c] for c in CELL]
+                if all(c in idx for c in EA):
+                    heads["composition+cell+Ea"] = heads["composition+cell"] + [idx[c] for c in EA]
+            self.descriptor_index_ = np.array([idx[c] for c in desc])
+            self.fraction_index_ = np.array([idx[c] for c in names if c.startswith("x_")], dtype=int)
+        else:
+            heads = {"composition": list(range(X.shape[1]))}
+            self.descriptor_index_ = np.arange(X.shape[1])
+            self.fraction_index_ = np.array([], dtype=int)
+        return {h: np.array(c, dtype=int) for h, c in heads.items()}
 
+    def fit(self, X, y, groups=None, families=None, names=None) -> "ConductivityModel":
+        """Fit every head on the rows that have its inputs; calibrate intervals and domain by grouped CV.
 
-class _Mean(_Baseline):
-    name = "mean baseline"
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like
+            :func:`model_input` of the training rows, or a numeric array.
+        y : array-like
+            log10 σ, ``censored_value`` for bounds.
+        groups : array-like, optional
+            Chemical system of each row (default: from the element-fraction
+            columns; plain folds for an array without them).
+        families, names : array-like, optional
+            Family and formula of each row, reported with the nearest
+            training material.
 
-    def _model(self):
-        return DummyRegressor(strategy="mean")
+        Returns
+        -------
+        ConductivityModel
+            ``self``.
+        """
+        X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", y_numeric=True, dtype=np.float64)
+        if len(y) < 2:
+            raise ValueError(f"conductivity model: {len(y)} sample; at least 2 are needed (n_samples = {len(y)})")
+        if not np.isfinite(y).all():
+            raise InputError("conductivity model: every training row needs a finite log10 conductivity")
+        self.head_columns_ = self._head_columns(X)
+        self.forests_, self.leaves_, self.y_, self.n_train_ = {}, {}, {}, {}
+        for head, cols in self.head_columns_.items():
+            rows = np.isfinite(X[:, cols]).all(axis=1)
+            if rows.sum() < (2 if head == "composition" else 20):
+                continue
+            forest = ExtraTreesRegressor(n_estimators=self.n_estimators, max_features=self.max_features,
+                                         min_samples_leaf=self.min_samples_leaf, random_state=self.seed, n_jobs=1)
+            Xh = X[rows][:, cols]
+            with one_thread():
+                self.forests_[head] = fit_forest(forest, Xh, y[rows])
+            self.leaves_[head] = training_leaves(forest, Xh)
+            self.y_[head] = y[rows].copy()
+            self.n_train_[head] = int(rows.sum())
+        if "composition" not in self.forests_:
+            raise InputError("conductivity model: no training row has a usable composition")
+        d = X[:, self.descriptor_index_]
+        ok = np.isfinite(d).all(axis=1)
+        self.domain_mean_ = d[ok].mean(axis=0)
+        sd = d[ok].std(axis=0)
+        self.domain_scale_ = np.where(sd > 0, sd, 1.0)
+        self.domain_points_ = ((d[ok] - self.domain_mean_) / self.domain_scale_).astype(np.float64)
+        n = len(y)
+        self.domain_family_ = np.asarray(["" if pd.isna(f) else str(f) for f in
+                                          (families if families is not None else [""] * n)], dtype=str)[ok]
+        self.domain_name_ = np.asarray(["" if pd.isna(f) else str(f) for f in
+                                        (names if names is not None else [""] * n)], dtype=str)[ok]
+        self.scale_, self.beta_, self.domain_limit_ = {}, {}, float("nan")
+        if self.calibrate and n >= 10:
+            self._calibrate(X, y, groups)
+        return self
 
-    def _X(self, F):
-        return np.zeros((len(F), 1))
+    def _splits(self, X, groups) -> list:
+        g = np.asarray(groups) if groups is not None else _groups_from_fractions(X, self.fraction_index_)
+        if g is not None and len(np.unique(g)) >= 5:
+            return list(GroupKFold(5, shuffle=True, random_state=self.seed).split(X, groups=g))
+        return list(KFold(5, shuffle=True, random_state=self.seed).split(X))
+
+    def _calibrate(self, X, y, groups) -> None:
+        oof = self.out_of_fold(X, y, self._splits(X, groups))
+        measured = ~self._is_censored(y)
+        for head in self.forests_:
+            p, iqr = oof[f"pred {head}"].to_numpy(), oof[f"iqr {head}"].to_numpy()
+            ok = np.isfinite(p) & measured
+            if ok.sum() >= 10:
+                self.beta_[head], self.scale_[head] = normalised_conformal(np.abs(p[ok] - y[ok]), iqr[ok], self.level)
+        dist = oof["distance"].to_numpy()
+        self.domain_limit_ = float(np.nanquantile(dist, 0.95)) if np.isfinite(dist).any() else float("nan")
+
+    def _is_censored(self, y) -> np.ndarray:
+        return np.isclose(np.asarray(y, float), self.censored_value)
+
+    def out_of_fold(self, X, y, splits) -> pd.DataFrame:
+        """Each head's out-of-fold prediction, interquartile range, p_below, and the distance to the training fold.
+
+        Parameters
+        ----------
+        X : array-like
+            Inputs as for :meth:`fit` (already validated or not).
+        y : array-like
+            Labels.
+        splits : list of (train, test) index arrays
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``fold``, ``pred <head>``, ``iqr <head>``, ``p_below <head>``
+            for every head, ``distance``.
+        """
+        names = list(X.columns) if isinstance(X, pd.DataFrame) else getattr(self, "feature_names_in_", None)
+        X = np.asarray(X, float)
+        y = np.asarray(y, float)
+        cols = ["fold"] + [f"{k} {h}" for h in HEADS for k in ("pred", "iqr", "p_below")] + ["distance"]
+        out = pd.DataFrame(np.nan, index=range(len(y)), columns=cols)
+        inner = clone(self).set_params(calibrate=False)
+        for k, (tr, te) in enumerate(splits):
+            Xtr = pd.DataFrame(X[tr], columns=names) if names is not None else X[tr]
+            Xte = pd.DataFrame(X[te], columns=names) if names is not None else X[te]
+            m = clone(inner).fit(Xtr, y[tr])
+            heads = m._heads(np.asarray(Xte, float))
+            out.loc[te, "fold"] = k
+            for h, (p, iqr, pb) in heads.items():
+                out.loc[te, f"pred {h}"], out.loc[te, f"iqr {h}"], out.loc[te, f"p_below {h}"] = p, iqr, pb
+            out.loc[te, "distance"] = m._nearest(np.asarray(Xte, float))[0]
+        return out
+
+    # ------------------------------------------------------------------ predicting
+
+    def _heads(self, X: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per head: (prediction, interquartile range, p_below), NaN where a row lacks the head's inputs."""
+        out = {}
+        for head, forest in self.forests_.items():
+            cols = self.head_columns_[head]
+            rows = np.isfinite(X[:, cols]).all(axis=1)
+            p, iqr, pb = (np.full(len(X), np.nan) for _ in range(3))
+            idx = np.flatnonzero(rows)
+            ycens = self._is_censored(self.y_[head])
+            for sl in _chunks(len(idx), 5000):
+                W = forest_weights(forest, self.leaves_[head], X[idx[sl]][:, cols])
+                q = weighted_quantiles(W, self.y_[head], [0.25, 0.5, 0.75])
+                below = W[:, ycens].sum(axis=1) if ycens.any() else np.zeros(len(W))
+                med = q[:, 1]
+                if (~ycens).any():  # where the median is the bound but p_below < threshold: median of the measured part
+                    qm = weighted_quantiles(W[:, ~ycens], self.y_[head][~ycens], [0.5])[:, 0]
+                    med = np.where(np.isclose(med, self.censored_value), qm, med)
+                med = np.where(below >= self.threshold, self.censored_value, med)
+                p[idx[sl]], iqr[idx[sl]], pb[idx[sl]] = med, q[:, 2] - q[:, 0], below
+            out[head] = (p, iqr, pb)
+        return out
+
+    def _nearest(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distance (RMS over descriptors, training SDs) to the nearest training material, and its index."""
+        d = (X[:, self.descriptor_index_] - self.domain_mean_) / self.domain_scale_
+        dist, which = np.full(len(X), np.nan), np.full(len(X), -1)
+        ok = np.flatnonzero(np.isfinite(d).all(axis=1))
+        P = self.domain_points_
+        p2 = (P**2).sum(axis=1)
+        for sl in _chunks(len(ok), 5000):
+            q = d[ok[sl]]
+            d2 = (q**2).sum(axis=1)[:, None] + p2[None, :] - 2 * q @ P.T
+            j = np.argmin(d2, axis=1)
+            # the distance itself from the difference, so it does not depend on how rows are chunked
+            dist[ok[sl]] = np.sqrt(((q - P[j]) ** 2).sum(axis=1) / P.shape[1])
+            which[ok[sl]] = j
+        return dist, which
+
+    def predict_table(self, X) -> pd.DataFrame:
+        """Everything the model says about each row.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like
+            As for :meth:`fit`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``log10_sigma_pred`` (``censored_value`` when the answer is
+            'below'), ``log10_sigma_lo`` and ``log10_sigma_hi`` (the
+            ``level`` interval, NaN without calibration; the lower end is
+            never below ``censored_value``), ``p_below`` (probability of
+            conducting below the detection limit), ``below``, ``head``,
+            ``distance`` (to the nearest training material), ``nearest``
+            and ``nearest_family`` (that material), ``in_domain``
+            (distance <= ``domain_limit_``). Rows without a usable
+            composition get NaN and head ''.
+        """
+        check_is_fitted(self, "forests_")
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
+        n = len(X)
+        pred, lo, hi, pb = (np.full(n, np.nan) for _ in range(4))
+        head = np.full(n, "", dtype=object)
+        for h, (p, iqr, b) in self._heads(X).items():
+            m = np.isfinite(p)
+            pred[m], pb[m], head[m] = p[m], b[m], h
+            if h in self.scale_:
+                hw = self.scale_[h] * (iqr[m] + self.beta_[h])
+                lo[m], hi[m] = np.maximum(p[m] - hw, self.censored_value), p[m] + hw
+        dist, which = self._nearest(X)
+        found = which >= 0
+        nearest = np.where(found, self.domain_name_[np.maximum(which, 0)], "")
+        family = np.where(found, self.domain_family_[np.maximum(which, 0)], "")
+        limit = self.domain_limit_
+        return pd.DataFrame({"log10_sigma_pred": pred, "log10_sigma_lo": lo, "log10_sigma_hi": hi, "p_below": pb,
+                             "below": np.isfinite(pred) & (pb >= self.threshold), "head": head, "distance": dist,
+                             "nearest": nearest, "nearest_family": family,
+                             "in_domain": np.isfinite(dist) & (dist <= limit if np.isfinite(limit) else True)})
+
+    def predict(self, X) -> np.ndarray:
+        """log10 σ (S/cm) of each row; ``censored_value`` where the answer is 'below the detection limit'.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like
+
+        Returns
+        -------
+        numpy.ndarray
+        """
+        return self.predict_table(X)["log10_sigma_pred"].to_numpy()
+
+    @property
+    def n_rows_(self) -> int:
+        """Training rows (of the composition head: every row with a usable formula)."""
+        check_is_fitted(self, "forests_")
+        return self.n_train_["composition"]
 
 
 def cv_splits(F: pd.DataFrame, scheme: str, n_splits: int = 5, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -515,199 +733,57 @@ def cv_splits(F: pd.DataFrame, scheme: str, n_splits: int = 5, seed: int = 0) ->
         groups = F["family"].fillna("unknown").astype(str).str.strip().str.lower().to_numpy()
     else:
         raise InputError(f"CV scheme must be one of {SCHEMES}, got {scheme!r}")
+    n_groups = len(np.unique(groups))
+    if n_groups < n_splits:
+        raise InputError(f"{n_splits}-fold CV grouped by {scheme} needs at least {n_splits} distinct groups; "
+                         f"the rows hold {n_groups}")
     return list(GroupKFold(n_splits, shuffle=True, random_state=seed).split(idx, groups=groups))
 
 
-def _cv_fold(Ftr, ytr, Fte, seed, n_estimators):
-    with one_thread():
-        m = ConductivityModel(seed, n_estimators=n_estimators).fit(Ftr, ytr, calibrate=False)
-        ph, sd = m.predict_heads(Fte, spread=True)
-        p = m.predict(Fte)["log10_sigma_pred"].to_numpy()
-        base = np.column_stack([b.fit(Ftr, ytr).predict(Fte) for b in (_Mean(), LatticeRF(seed), ObelixRF(seed))])
-    return ph.to_numpy(), sd.to_numpy(), p, base
-
-
-def cross_validate(F: pd.DataFrame, y, scheme: str, seed: int = 0, n_estimators: int = 100, n_jobs: int = 1
-                   ) -> pd.DataFrame:
-    """Out-of-fold predictions of the predictor's heads and of the baselines under one CV scheme.
-
-    Parameters
-    ----------
-    F : pandas.DataFrame
-        :func:`conductivity_features` of the training rows.
-    y : array-like
-        Their log10 σ.
-    scheme : str
-        One of :data:`SCHEMES`.
-    seed : int
-        Seed of the splits and the models.
-    n_estimators : int
-        Trees per head of the predictor.
-    n_jobs : int
-        Folds fitted in parallel (joblib processes, one BLAS/OpenMP thread
-        each); results do not depend on it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``y``, ``fold``, one per head, ``ssekit predictor`` (richest
-        head per row), one per baseline, and ``spread <head>`` (standard
-        deviation over the head's trees).
-    """
-    y = np.asarray(y, float)
-    splits = cv_splits(F, scheme, seed=seed)
-    cols = list(HEADS) + ["ssekit predictor", "mean baseline", LatticeRF.name, ObelixRF.name]
-    out = pd.DataFrame(np.nan, index=F.index, columns=cols)
-    spread = pd.DataFrame(np.nan, index=F.index, columns=[f"spread {h}" for h in HEADS])
-    fold = np.full(len(F), -1)
-    from joblib import Parallel, delayed
-
-    jobs = [delayed(_cv_fold)(F.iloc[tr], y[tr], F.iloc[te], seed, n_estimators) for tr, te in splits]
-    for k, ((tr, te), (ph, sd, p, base)) in enumerate(zip(splits, Parallel(n_jobs=n_jobs)(jobs))):
-        fold[te] = k
-        out.iloc[te, :len(HEADS)] = ph
-        spread.iloc[te] = sd
-        out.iloc[te, len(HEADS)] = p
-        out.iloc[te, len(HEADS) + 1:] = base
-    out.insert(0, "fold", fold)
-    out.insert(0, "y", y)
-    return pd.concat([out, spread], axis=1)
-
-
-def cv_table(oof: dict[str, pd.DataFrame], censored=None) -> pd.DataFrame:
-    """MAE and R^2 (log10 S/cm) per model and CV scheme from :func:`cross_validate` outputs.
-
-    Parameters
-    ----------
-    oof : dict of str to pandas.DataFrame
-        Scheme name -> out-of-fold predictions.
-    censored : array-like of bool, optional
-        Rows whose label is a bound; adds MAE over the other rows.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index (model, rows scored); columns (metric, scheme).
-    """
-    rows = []
-    for scheme, df in oof.items():
-        for model in [c for c in df.columns if c not in ("y", "fold") and not c.startswith("spread ")]:
-            m = df[model].notna().to_numpy()
-            y, p = df["y"].to_numpy()[m], df[model].to_numpy()[m]
-            rows.append((model, int(m.sum()), scheme, "MAE", mean_absolute_error(y, p)))
-            rows.append((model, int(m.sum()), scheme, "R2", r2_score(y, p)))
-            if censored is not None:
-                mu = m & ~np.asarray(censored, bool)
-                rows.append((model, int(m.sum()), scheme, "MAE uncensored",
-                             mean_absolute_error(df["y"].to_numpy()[mu], df[model].to_numpy()[mu])))
-    t = pd.DataFrame(rows, columns=["model", "rows", "scheme", "metric", "value"])
-    return t.pivot_table(index=["model", "rows"], columns=["metric", "scheme"], values="value", sort=False)
-
-
-def interval_coverage(oof: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
-    """Cross-conformal coverage: each fold judged with an interval calibrated on the other folds' residuals.
-
-    Two intervals per head (the head that answers each row, as in
-    :meth:`ConductivityModel.predict`): constant width (plain split
-    conformal) and normalised by the trees' spread (what the model uses).
-    The composition head is also judged on every row, as for rows given
-    without a lattice.
-
-    Parameters
-    ----------
-    oof : pandas.DataFrame
-        Output of :func:`cross_validate`.
-    level : float
-        Nominal coverage.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Per head and interval kind: rows, coverage (fraction of rows inside)
-        and median interval width (decades).
-    """
-    head_of = pd.Series("", index=oof.index)
-    for h in HEADS:
-        head_of[oof[h].notna()] = h
-    cases = [(h, h, head_of == h) for h in HEADS if (head_of == h).any()]
-    cases.append(("composition (every row, lattice ignored)", "composition", oof["composition"].notna()))
-    rows = []
-    for label, h, sel in cases:
-        for kind in ("constant", "normalised"):
-            inside, widths = [], []
-            for k in sorted(oof["fold"].unique()):
-                cal = (oof["fold"] != k) & oof[h].notna()
-                r = np.abs(oof.loc[cal, h] - oof.loc[cal, "y"]).to_numpy()
-                te = sel & (oof["fold"] == k)
-                err = np.abs(oof.loc[te, h] - oof.loc[te, "y"]).to_numpy()
-                if kind == "constant":
-                    hw = np.full(len(err), conformal_quantile(r, level))
-                else:
-                    beta, q = normalised_conformal(r, oof.loc[cal, f"spread {h}"].to_numpy(), level)
-                    hw = q * (oof.loc[te, f"spread {h}"].to_numpy() + beta)
-                inside += list(err <= hw)
-                widths += list(2 * hw)
-            rows.append((label, kind, int(sel.sum()), float(np.mean(inside)), float(np.median(widths))))
-    return pd.DataFrame(rows, columns=["head", "interval", "rows", "coverage", "median width (decades)"]
-                        ).set_index(["head", "interval"])
-
-
 # --------------------------------------------------------------------------
-# the shipped model, reading rows, saving models
+# training, the shipped model, predicting files
 # --------------------------------------------------------------------------
 
 
-def rows_from_csv_frame(raw: pd.DataFrame, dataset: str = "input") -> pd.DataFrame:
-    """Clean OBELiX-format text rows for prediction (lattice, Z, σ may be blank).
-
-    Parameters
-    ----------
-    raw : pandas.DataFrame
-        The CSV read as text (``dtype=str, keep_default_na=False``).
-    dataset : str
-        Name used in error messages.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Cleaned rows.
-
-    Raises
-    ------
-    DataValidationError
-        Missing columns, non-numeric or out-of-range values (naming row and column).
-    """
-    from ..data import clean_obelix
-
-    if len(raw) == 0:
-        raise InputError(f"{dataset}: no rows")
-    rows, _ = clean_obelix(raw, dataset, require_measurements=False)
-    return rows
-
-
-def train(rows: pd.DataFrame, seed: int = 0, level: float = 0.9) -> ConductivityModel:
+def train(rows: pd.DataFrame, seed: int = 0, level: float = 0.9, **params) -> ConductivityModel:
     """Fit the predictor on cleaned OBELiX-format rows with conductivities (same pipeline as the shipped model).
 
     Parameters
     ----------
     rows : pandas.DataFrame
-        Cleaned rows; rows without a conductivity are left out.
+        Cleaned rows; rows without a conductivity or a usable formula are left out.
     seed : int
         Seed.
     level : float
         Nominal interval coverage.
+    **params
+        Other :class:`ConductivityModel` parameters.
 
     Returns
     -------
     ConductivityModel
-        Fitted and calibrated; ``n_rows_`` holds the number of training rows.
+        Fitted and calibrated (``n_rows_``: training rows; ``n_train_``: per head).
+
+    Raises
+    ------
+    InputError
+        Fewer than 20 usable rows, or fewer than 5 chemical systems (the
+        grouped calibration needs 5 folds).
     """
     rows = rows[rows["sigma_S_per_cm"].notna()].reset_index(drop=True)
     F = conductivity_features(rows)
     keep = F["has_composition"].to_numpy()
-    model = ConductivityModel(seed, level).fit(F[keep].reset_index(drop=True), target_log10(rows)[keep].to_numpy())
-    model.n_rows_ = int(keep.sum())
-    return model
+    if keep.sum() < 20:
+        raise InputError(f"conductivity model: {int(keep.sum())} rows with a conductivity and a usable composition; "
+                         "at least 20 are needed")
+    n_sys = F.loc[keep, "chemical_system"].nunique()
+    if n_sys < 5:
+        raise InputError(f"conductivity model: the rows span {n_sys} chemical system(s); at least 5 are needed "
+                         "to calibrate the intervals by chemical-system-grouped 5-fold CV")
+    Fk = F[keep].reset_index(drop=True)
+    model = ConductivityModel(seed=seed, level=level, **params)
+    return model.fit(model_input(Fk), target_log10(rows)[keep].to_numpy(), groups=Fk["chemical_system"].to_numpy(),
+                     families=Fk["family"].to_numpy(), names=Fk["composition"].to_numpy())
 
 
 def _shipped_model(seed: int) -> ConductivityModel:
@@ -739,8 +815,86 @@ def shipped_model(seed: int = 0) -> ConductivityModel:
 _MODELS: dict = {}
 
 
-def predict_rows(model: ConductivityModel, rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Predictions for cleaned rows: ``(predictions, refused)``.
+def answer_text(log10_pred: float, p_below: float, below: bool) -> str:
+    """The prediction in words: 'below 1e-10 S/cm (p = 0.83)' or '3.2e-04 S/cm'.
+
+    Examples
+    --------
+    >>> answer_text(-15.0, 0.834, True), answer_text(-3.49, 0.0, False)
+    ('below 1e-10 S/cm (p = 0.83)', '3.2e-04 S/cm')
+    """
+    if below:
+        return f"below 1e-{-DETECTION_LIMIT_LOG10:.0f} S/cm (p = {p_below:.2f})"
+    return f"{10 ** log10_pred:.1e} S/cm"
+
+
+def _prediction_frame(model: ConductivityModel, rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    keep = [c for c in rows.columns if c not in ("sigma_S_per_cm", "sigma_censored")]
+    F = conductivity_features(rows[keep])
+    ok = (F["refusal"] == "").to_numpy()
+    t = model.predict_table(model_input(F.loc[ok]))
+    pct = round(100 * model.level)
+    out = pd.DataFrame({
+        "ID": F.loc[ok, "ID"].to_numpy(),
+        "log10_sigma_pred": t["log10_sigma_pred"].to_numpy(),
+        f"log10_sigma_lo{pct}": t["log10_sigma_lo"].to_numpy(),
+        f"log10_sigma_hi{pct}": t["log10_sigma_hi"].to_numpy(),
+        "answer": [answer_text(p, b, w) for p, b, w in zip(t["log10_sigma_pred"], t["p_below"], t["below"])],
+        "p_below_1e-10": t["p_below"].to_numpy(),
+        "head": t["head"].to_numpy(),
+        "Ea_eV": np.where(t["head"] == "composition+cell+Ea", F.loc[ok, "Ea_eV"], np.nan),
+        "formula_used": np.where(F.loc[ok, "formula_source"] == "Composition", "Composition", "True Composition"),
+        "distance": t["distance"].to_numpy(),
+        "nearest_training": t["nearest"].to_numpy(),
+        "nearest_family": t["nearest_family"].to_numpy(),
+        "outside_domain": ~t["in_domain"].to_numpy(),
+    })
+    # few distinct values: categories fixed by the model, so chunks concatenate without growing memory
+    out["head"] = pd.Categorical(out["head"], categories=list(HEADS))
+    out["formula_used"] = pd.Categorical(out["formula_used"], categories=["Composition", "True Composition"])
+    out["nearest_training"] = pd.Categorical(out["nearest_training"], categories=_categories(model.domain_name_))
+    out["nearest_family"] = pd.Categorical(out["nearest_family"], categories=_categories(model.domain_family_))
+    refused = pd.DataFrame({"ID": F.loc[~ok, "ID"].to_numpy(), "reason": F.loc[~ok, "refusal"].to_numpy()})
+    return out, refused
+
+
+def _categories(values: np.ndarray) -> list[str]:
+    return sorted(set(values.tolist()) | {""})
+
+
+def iter_predictions(model: ConductivityModel, chunks: Iterable[pd.DataFrame], total: int | None = None,
+                     progress=None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Predict chunk by chunk (memory bounded by the chunk size): yields ``(predictions, refused)`` per chunk.
+
+    Parameters
+    ----------
+    model : ConductivityModel
+    chunks : iterable of pandas.DataFrame
+        Cleaned OBELiX-format rows, one frame per chunk.
+    total : int, optional
+        Number of rows in all chunks (for the progress line).
+    progress : file-like, optional
+        Where to write a progress line after each chunk (e.g. ``sys.stderr``);
+        None: silent.
+
+    Yields
+    ------
+    (pandas.DataFrame, pandas.DataFrame)
+        As :func:`predict_rows`, for the chunk.
+    """
+    done = 0
+    for rows in chunks:
+        out, refused = _prediction_frame(model, rows)
+        done += len(rows)
+        if progress is not None:
+            of = f"/{total}" if total else ""
+            print(f"conductivity predict: {done}{of} rows done", file=progress, flush=True)
+        yield out, refused
+
+
+def predict_rows(model: ConductivityModel, rows: pd.DataFrame, chunk_rows: int = 20_000,
+                 progress=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Predictions for cleaned rows: ``(predictions, refused)``, computed ``chunk_rows`` at a time.
 
     Parameters
     ----------
@@ -748,23 +902,84 @@ def predict_rows(model: ConductivityModel, rows: pd.DataFrame) -> tuple[pd.DataF
         A fitted model.
     rows : pandas.DataFrame
         Cleaned OBELiX-format rows (their conductivity column, if any, is not read).
+    chunk_rows : int
+        Rows per chunk (features of a chunk take about 2 kB a row).
+    progress : file-like, optional
+        Progress lines when there is more than one chunk (e.g. ``sys.stderr``).
 
     Returns
     -------
     predictions : pandas.DataFrame
-        ``ID``, ``log10_sigma_pred``, ``log10_sigma_lo90``, ``log10_sigma_hi90``
-        (bounds at the model's level), ``head``, ``Ea_eV`` (when the Ea head
-        was used), for every row with a usable composition.
+        For every row with a usable formula: ``ID``, ``log10_sigma_pred``
+        (−15 when the answer is below the detection limit),
+        ``log10_sigma_lo90``, ``log10_sigma_hi90`` (bounds at the model's
+        level), ``answer`` (in words, S/cm), ``p_below_1e-10``, ``head``,
+        ``Ea_eV`` (when the Ea head was used), ``formula_used``,
+        ``distance`` (to the nearest training material), ``nearest_training``,
+        ``nearest_family``, ``outside_domain``.
     refused : pandas.DataFrame
         ``ID`` and ``reason`` for the others.
     """
-    keep = [c for c in rows.columns if c not in ("sigma_S_per_cm", "sigma_censored")]
-    F = conductivity_features(rows[keep])
-    p = model.predict(F)
-    ok = p["refusal"] == ""
-    pct = round(100 * model.level)
-    out = p.loc[ok, ["ID", "log10_sigma_pred", "log10_sigma_lo", "log10_sigma_hi", "head"]].rename(
-        columns={"log10_sigma_lo": f"log10_sigma_lo{pct}", "log10_sigma_hi": f"log10_sigma_hi{pct}"})
-    out["Ea_eV"] = np.where(out["head"] == "composition+cell+Ea", F.loc[ok, "Ea_eV"], np.nan)
-    refused = p.loc[~ok, ["ID", "refusal"]].rename(columns={"refusal": "reason"})
-    return out.reset_index(drop=True), refused.reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
+    parts = list(iter_predictions(model, (rows.iloc[s] for s in _chunks(len(rows), chunk_rows)), len(rows),
+                                  progress if len(rows) > chunk_rows else None))
+    if not parts:
+        parts = [_prediction_frame(model, rows)]
+    return (pd.concat([p[0] for p in parts], ignore_index=True),
+            pd.concat([p[1] for p in parts], ignore_index=True))
+
+
+def predict_csv(model: ConductivityModel, path, chunk_rows: int = 20_000, progress=sys.stderr
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Predict a CSV file in the OBELiX format, reading and cleaning it ``chunk_rows`` at a time.
+
+    Peak memory is that of one chunk plus the (compact) predictions, so a
+    file of a million rows fits in well under 1 GB (measured by
+    ``scripts/benchmark --predictor``).
+
+    Parameters
+    ----------
+    model : ConductivityModel
+    path : str or path-like
+        CSV with the columns of ``obelix_train.csv`` (lattice, Z and
+        conductivity may be blank).
+    chunk_rows : int
+        Rows per chunk.
+    progress : file-like or None
+        Progress lines for files longer than one chunk.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        As :func:`predict_rows`.
+    """
+    reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows)
+
+    def cleaned():
+        for i, raw in enumerate(reader):
+            yield rows_from_csv_frame(raw, str(path))
+
+    parts = list(iter_predictions(model, cleaned(), None, progress))
+    return (pd.concat([p[0] for p in parts], ignore_index=True),
+            pd.concat([p[1] for p in parts], ignore_index=True))
+
+
+def domain_note(predictions: pd.DataFrame, model: ConductivityModel) -> str | None:
+    """One line for the user when rows lie outside the training domain (None when all are inside).
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        Output of :func:`predict_rows`.
+    model : ConductivityModel
+
+    Returns
+    -------
+    str or None
+    """
+    n = int(predictions["outside_domain"].sum()) if len(predictions) else 0
+    if not n:
+        return None
+    return (f"note: {n} of {len(predictions)} row(s) are outside the training domain (column outside_domain: "
+            f"composition descriptors farther than {model.domain_limit_:.2f} from every training material, farther "
+            "than 95 % of held-out chemical systems); their predictions and intervals are extrapolations")
