@@ -21,8 +21,7 @@ from .._cache import memory
 __all__ = ["SEED", "ENSEMBLES", "ORDER", "LABELS", "paper_table2", "paper_fig7", "table", "join_report",
            "correlations", "fitted", "split", "table2_raw", "raw_ann", "table2_log", "best_model", "mlp_curves",
            "cv_comparison", "arrhenius_comparison", "uncertainty", "predictor", "SHORT", "PAIRS",
-           "fig7_comparison", "eight_models", "predictor_cv", "predictor_frame",
-           "predictor_cv_table", "predictor_coverage", "predictor_by_family", "fitted_model"]
+           "fig7_comparison", "eight_models", "fitted_model"]
 
 SEED = 0
 ENSEMBLES = {"RFR", "GBR", "XGB", "VR"}
@@ -223,47 +222,3 @@ def eight_models(t: pd.DataFrame | None = None) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- beyond the paper: a predictor for any composition
 
-def _predictor_cv(seed: int) -> dict[str, pd.DataFrame]:
-    from ..ml import conductivity as general
-
-    rows = datasets.load("obelix_train")
-    F, y = general.conductivity_features(rows), general.target_log10(rows)
-    return {scheme: general.cross_validate(F, y, scheme, seed) for scheme in general.SCHEMES}
-
-
-@lru_cache(maxsize=1)
-def predictor_cv() -> dict[str, pd.DataFrame]:
-    """Out-of-fold predictions of the general predictor and its baselines under the three CV schemes."""
-    return memory().cache(_predictor_cv)(SEED)
-
-
-def predictor_frame() -> pd.DataFrame:
-    """The OBELiX training rows with family, censoring flag and the chemical-system-grouped out-of-fold prediction."""
-    rows = datasets.load("obelix_train")
-    oof = predictor_cv()["chemical system"]
-    return pd.DataFrame({"ID": rows["ID"], "family": rows["family"].fillna("unknown"),
-                         "censored": rows["sigma_censored"], "measured": oof["y"],
-                         "predicted": oof["ssekit predictor"],
-                         "head": np.where(oof["composition+cell+Ea"].notna(), "composition+cell+Ea", "composition+cell")})
-
-
-def predictor_cv_table() -> pd.DataFrame:
-    """MAE and R² (log10 S/cm) of every model under chemical-system, family and random 5-fold CV."""
-    from ..ml import conductivity as general
-
-    return general.cv_table(predictor_cv(), datasets.load("obelix_train")["sigma_censored"].to_numpy())
-
-
-def predictor_coverage() -> pd.DataFrame:
-    """Coverage and median width of the 90 % conformal intervals (constant and normalised) under chemical-system-grouped CV."""
-    from ..ml import conductivity as general
-
-    return general.interval_coverage(predictor_cv()["chemical system"], 0.9)
-
-
-def predictor_by_family(min_rows: int = 0) -> pd.DataFrame:
-    """Chemical-system-grouped CV error of the predictor per family (rows, MAE), worst first."""
-    f = predictor_frame()
-    f["abs error"] = (f["predicted"] - f["measured"]).abs()
-    t = f.groupby("family").agg(rows=("ID", "size"), MAE=("abs error", "mean")).sort_values("MAE", ascending=False)
-    return t[t["rows"] >= min_rows]

@@ -10,8 +10,7 @@ import seaborn as sns
 from ..style import OKABE_ITO, fit_text
 from . import analysis
 
-__all__ = ["distributions", "fig7_correlations", "fig5_predicted_vs_measured", "fig6_loss_curves", "arrhenius_check",
-           "predictor_parity"]
+__all__ = ["distributions", "fig7_correlations", "fig5_predicted_vs_measured", "fig6_loss_curves", "arrhenius_check"]
 
 
 def distributions(df):
@@ -111,28 +110,3 @@ def arrhenius_check(arr):
     return fit_text(fig)
 
 
-def predictor_parity():
-    """The general predictor: out-of-fold (chemical systems held out) against measured log10 σ, coloured by family."""
-    f = analysis.predictor_frame()
-    top = f["family"].value_counts().index[:7]
-    fam = f["family"].where(f["family"].isin(top), "other")
-    fig, ax = plt.subplots(figsize=(6.2, 5.2))
-    for i, name in enumerate(list(top) + ["other"]):
-        m = fam == name
-        for cens, mk in ((False, "o"), (True, "v")):
-            mm = m & (f["censored"] == cens)
-            if mm.any():
-                ax.scatter(f.loc[mm, "measured"], f.loc[mm, "predicted"], s=16, marker=mk,
-                           color=OKABE_ITO[i % len(OKABE_ITO)] if name != "other" else "0.6",
-                           label=name if not cens else None, edgecolor="none", alpha=0.85)
-    lim = [-16, -0.5]
-    ax.plot(lim, lim, "k--", lw=1)
-    ax.fill_between(lim, [v - 1 for v in lim], [v + 1 for v in lim], color="0.85", alpha=0.5, lw=0,
-                    label="± 1 decade")
-    ax.set_xlim(lim)
-    ax.set_ylim(lim)
-    ax.set_xlabel("measured log10 σ (σ in S/cm); ▼ '<1E-10' stored as 1e-15")
-    ax.set_ylabel("predicted log10 σ, chemical system held out")
-    ax.legend(fontsize=9, loc="upper left", ncol=2)
-    fig.tight_layout()
-    return fit_text(fig)
