@@ -381,9 +381,10 @@ def _cmd_cell_power(args: argparse.Namespace) -> int:
     print(f"largest separator keeping the polarisation under {args.max_polarisation_v:g} V at {args.c_rate:g}C: "
           f"{t:.1f} um")
     return 0
-_MODEL_FILE_NOTE = ("A model file is code (a pickle: loading it can run anything), so load only files you made: "
-                    "ssekit loads only files that carry the header and checksum it writes, and refuses any other "
-                    "file before unpickling it.")
+def _model_file_note() -> str:
+    from .ml.modelfile import TRUSTED_NOTE
+
+    return TRUSTED_NOTE
 
 
 def _film_data_note() -> str:
@@ -469,11 +470,11 @@ def build_parser() -> argparse.ArgumentParser:
         "joined from the shipped Laskowski table by reference number and composition; Ea_eV is printed). A row's own "
         "conductivity is never read. Only rows with no parsable composition are refused, with the reason. "
         "Without --model-file the shipped model is trained on first use (about 15 s) and kept in $SSEKIT_CACHE_DIR "
-        "when that is set; a saved model predicts 10,000 rows in a few seconds.",
+        "when that is set (as a skops archive whose types are checked when read back, never a pickle); a saved model predicts 10,000 rows in a few seconds.",
     )
     cp.add_argument("input", help="CSV in the OBELiX format")
     cp.add_argument("--out", metavar="FILE", help="write the predictions as CSV (atomically)")
-    cp.add_argument("--model-file", metavar="FILE", help="a model saved by 'ssekit conductivity train'. " + _MODEL_FILE_NOTE)
+    cp.add_argument("--model-file", metavar="FILE", help="a model saved by 'ssekit conductivity train'. " + _model_file_note())
     cp.set_defaults(func=_cmd_conductivity_predict)
     ct = csub.add_parser(
         "train", help="refit the predictor on your own table",
@@ -483,8 +484,8 @@ def build_parser() -> argparse.ArgumentParser:
         "convention).",
     )
     ct.add_argument("table", help="CSV in the OBELiX format, with conductivities")
-    ct.add_argument("--out", required=True, metavar="FILE", help="where to save the model (joblib with an ssekit "
-                    "header and checksum, written atomically). " + _MODEL_FILE_NOTE)
+    ct.add_argument("--out", required=True, metavar="FILE", help="where to save the model (a skops archive "
+                    "behind an ssekit header and checksum, written atomically). " + _model_file_note())
     ct.set_defaults(func=_cmd_conductivity_train)
 
     ce = sub.add_parser("cell", help="cell energy density and separator resistance (Kim et al. 2025)",

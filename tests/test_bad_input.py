@@ -727,11 +727,11 @@ def test_conductivity_model_file_not_ours(case, tmp_path, out_dir, capsys, reque
     refused(request, capsys, ["conductivity", "predict", src, "--model-file", model, "--out", out], *words, out=out)
 
 
-def test_conductivity_help_says_a_model_file_is_code(capsys):
+def test_conductivity_help_says_what_a_model_file_may_hold(capsys):
     for sub in ("predict", "train"):
         code, text, _ = run(capsys, ["conductivity", sub, "--help"])
         text = " ".join(text.split())
-        assert code == 0 and "A model file is code" in text and "loads only files that carry the header" in text
+        assert code == 0 and "not pickles" in text and "any other type is refused" in text
 
 
 @pytest.mark.parametrize("case", ["utf8_bom", "latin1", "formula_id"])
