@@ -134,7 +134,7 @@ def _cmd_films_classify(args: argparse.Namespace) -> int:
     from .validation import check_range
 
     if args.out:
-        _check_out(args.out)
+        _check_out(args.out, args.csv)
     if args.csv:
         recipes = _recipes_from_csv(args.csv, filmml.INPUTS)
         where = f"{args.csv}, "
@@ -181,7 +181,7 @@ def _cmd_films_classify(args: argparse.Namespace) -> int:
              else f"prediction from a model trained on {len(df)} films of {a.data.label}")
     print(f"model: linear SVM + oversampling; {label}", file=sys.stderr)
     if args.out:
-        write_csv(out, args.out)
+        write_csv(out, args.out, inputs=[args.csv])
         print(f"wrote {len(out)} predictions to {args.out} (column training_data = {a.data.data_kind})",
               file=sys.stderr)
     else:
@@ -190,11 +190,11 @@ def _cmd_films_classify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_out(path: str) -> None:
-    """Refuse an --out path that cannot be written, before any work is done."""
+def _check_out(path: str, *inputs) -> None:
+    """Refuse an --out path that cannot be written (or is one of the inputs), before any work is done."""
     from .files import check_output_path
 
-    check_output_path(path)
+    check_output_path(path, inputs=inputs)
 
 
 def _read_rows(path: str):
@@ -220,7 +220,7 @@ def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
     from .ml.modelfile import load_model
 
     if args.out:
-        _check_out(args.out)
+        _check_out(args.out, args.input, args.model_file)
     rows = _read_rows(args.input)
     if args.model_file:
         bundle = load_model(args.model_file)
@@ -237,7 +237,7 @@ def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
         print(f"refused row ID={r['ID']}: {r['reason']}", file=sys.stderr)
     out = out.round(4)
     if args.out and len(out):
-        write_csv(out, args.out)
+        write_csv(out, args.out, inputs=[args.input, args.model_file])
         print(f"wrote {len(out)} predictions to {args.out}; {len(refused)} row(s) refused", file=sys.stderr)
     elif len(out):
         print(out.to_string(index=False))
@@ -250,7 +250,7 @@ def _cmd_conductivity_train(args: argparse.Namespace) -> int:
     from .ml import conductivity
     from .ml.modelfile import save_model
 
-    _check_out(args.out)
+    _check_out(args.out, args.table)
     rows = _read_rows(args.table)
     n_labelled = int(rows["sigma_S_per_cm"].notna().sum())
     if n_labelled < 20:
@@ -551,20 +551,48 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Terminated(Exception):
+    """SIGTERM, raised where the process is so that ``finally`` blocks (temporary files) run."""
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess by the tests
+    raise _Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; bad input ends with one line on stderr and exit status 2."""
+    """Run the command line; bad input ends with one line on stderr and exit status 2.
+
+    Ctrl-C ends with one line and status 130, SIGTERM with one line and 143;
+    in both cases a half-written output is removed first.
+    """
+    import signal
+    import threading
+
     from .errors import SsekitError
 
-    args = build_parser().parse_args(argv)
+    words = ["ssekit"]
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        args = build_parser().parse_args(argv)
+        words += [args.command] + [getattr(args, k) for k in ("films_command", "conductivity_command",
+                                                              "cell_command", "microstructure_command")
+                                   if getattr(args, k, None)]
         return int(args.func(args))
     except SsekitError as exc:
-        words = ["ssekit", args.command] + [getattr(args, k) for k in ("films_command", "conductivity_command",
-                                                                       "cell_command", "microstructure_command")
-                                                                       if getattr(args, k, None)]
         message = " ".join(str(exc).split())  # one line, whatever the message's layout
         print(f"{' '.join(words)}: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"{' '.join(words)}: interrupted (Ctrl-C); no output file was left half-written", file=sys.stderr)
+        return 130
+    except _Terminated:
+        print(f"{' '.join(words)}: terminated (SIGTERM); no output file was left half-written", file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

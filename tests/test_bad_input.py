@@ -76,7 +76,8 @@ def _no_output(out: Path | None) -> None:
         return
     assert not out.exists(), f"{out} was written although the command failed"
     if out.parent.is_dir():
-        assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")], "temporary file left"
+        assert not [p for p in out.parent.iterdir() if p.name.startswith((f".{out.name}.", ".ssekit-"))], \
+            "temporary file left"
 
 
 def refused(request, capsys, argv, *words, out=None):
@@ -933,6 +934,113 @@ def test_write_csv_is_atomic(tmp_path, monkeypatch):
     with pytest.raises(SsekitError, match="No space left on device"):
         files.write_csv(pd.DataFrame({"a": [1]}), target)
     assert target.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+@pytest.mark.parametrize("command", ["films", "predict", "train"])
+def test_out_equal_to_the_input_is_refused(command, tmp_path, capsys, request):
+    src = tmp_path / "in.csv"
+    if command == "films":
+        src.write_text(RECIPES)
+        argv = ["films", "classify", "--csv", src, "--out", tmp_path / "." / "in.csv"]
+    else:
+        _obelix_rows(["jqc", "122"]).to_csv(src, index=False)
+        argv = ["conductivity", command, src, "--out", src]
+    before = src.read_bytes()
+    refused(request, capsys, argv, "in.csv", "is also the input file")
+    assert src.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "char_device", "symlink_to_dev_null"])
+def test_out_that_is_not_a_regular_file_is_refused(kind, tmp_path, capsys, request):
+    import stat
+
+    target = tmp_path / "special"
+    if kind == "fifo":
+        os.mkfifo(target)
+        test = stat.S_ISFIFO
+    elif kind == "char_device":
+        if not IS_ROOT:
+            pytest.skip("making a device node needs root")
+        os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a private /dev/null
+        test = stat.S_ISCHR
+    else:
+        target.symlink_to("/dev/null")
+        test = stat.S_ISCHR
+    src = _write(tmp_path, RECIPES)
+    refused(request, capsys, ["films", "classify", "--csv", src, "--out", target], "special", "not a regular file")
+    assert test(os.stat(target).st_mode) and not [p for p in tmp_path.iterdir() if p.name.startswith(".ssekit-")]
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o600])
+def test_rewrite_keeps_the_mode_of_an_existing_output(mode, tmp_path, capsys):
+    out = tmp_path / "pred.csv"
+    out.write_text("old\n")
+    os.chmod(out, mode)
+    code, _, err = run(capsys, ["films", "classify", "--csv", _write(tmp_path, RECIPES), "--out", out])
+    assert code == 0, err
+    assert os.stat(out).st_mode & 0o777 == mode and out.read_text() != "old\n"
+
+
+def test_new_output_gets_the_umask_mode(tmp_path, capsys):
+    out = tmp_path / "pred.csv"
+    old = os.umask(0o022)
+    try:
+        code, _, err = run(capsys, ["films", "classify", "--csv", _write(tmp_path, RECIPES), "--out", out])
+    finally:
+        os.umask(old)
+    assert code == 0 and os.stat(out).st_mode & 0o777 == 0o644, err
+
+
+def test_longest_legal_output_name_works(tmp_path, capsys):
+    out = tmp_path / ("p" * 250 + ".csv")  # 254 characters: fits the file system, and so must work
+    code, _, err = run(capsys, ["films", "classify", "--csv", _write(tmp_path, RECIPES), "--out", out])
+    assert code == 0 and out.is_file(), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in.csv", out.name])
+
+
+def test_ctrl_c_is_one_line_exit_130_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    from ssekit import files
+
+    out = tmp_path / "pred.csv"
+    out.write_text("old\n")
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "replace", interrupted)
+    code, stdout, err = run(capsys, ["films", "classify", "--csv", _write(tmp_path, RECIPES), "--out", out])
+    assert code == 130 and len(err.strip().splitlines()) == 2 and "interrupted (Ctrl-C)" in err, err  # model: + one
+    assert "Traceback" not in err and out.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "pred.csv"]
+
+
+def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path):
+    """A killed write (SIGTERM while the output is being written) leaves no hidden temporary file."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = _write(tmp_path, RECIPES)
+    out = tmp_path / "pred.csv"
+    script = ("import os, time, sys\nfrom ssekit import files, cli\n"
+              "real = os.fsync\n"
+              "def slow(fd):\n    print('WRITING', flush=True); time.sleep(60)\n"
+              "files.os.fsync = slow\n"
+              f"sys.exit(cli.main(['films', 'classify', '--csv', {str(src)!r}, '--out', {str(out)!r}]))\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "OMP_NUM_THREADS": "1"})
+    try:
+        assert proc.stdout.readline().strip() == "WRITING"
+        assert [p for p in tmp_path.iterdir() if p.name.startswith(".ssekit-")]  # the temporary file exists now
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143 and "terminated (SIGTERM)" in err and "Traceback" not in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    time.sleep(0)
 
 
 def test_neutralise_formulas_keeps_numbers():
