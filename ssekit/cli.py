@@ -68,6 +68,10 @@ def _read_claims_json(path: Path) -> dict:
             or not all(isinstance(r, dict) and {"id", "paper", "status"} <= set(r) for r in payload["claims"])):
         raise InputError(f"{path}: not a claims.json written by the book (needs a 'claims' list of records with "
                          "id, paper and status); rebuild the book (scripts/book)")
+    from .validation import check_claims_records
+
+    if payload["claims"]:
+        check_claims_records(payload["claims"], str(path))
     return payload
 
 
@@ -107,6 +111,10 @@ def _recipes_from_csv(path: str, inputs: list[str]) -> pd.DataFrame:
     for n in notes:
         print(n, file=sys.stderr)
     mapping = {k: v for k, v in canonical(raw.columns).items() if v in inputs}
+    for v in inputs:
+        same = [str(k) for k in raw.columns if mapping.get(k, k) == v]
+        if len(same) > 1:
+            raise InputError(f"{path}: headers {same} all mean {v}; keep one column per input")
     missing = [c for c in inputs if c not in mapping.values()]
     if missing:
         raise InputError(f"{path} lacks column(s) {missing} (accepted headers e.g. 'P%', 'L:S', 'X:B'); "
@@ -213,6 +221,16 @@ def _read_rows(path: str):
         raise type(exc)(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
 
 
+def _screen_rows(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows whose element data, Z and unit cell pass :func:`ssekit.validation.obelix_row_problems`, and the others."""
+    from .validation import obelix_row_problems
+
+    problems = pd.Series(obelix_row_problems(rows), index=rows.index)
+    bad = problems != ""
+    refused = pd.DataFrame({"ID": rows.loc[bad, "ID"].astype(str), "reason": problems[bad]})
+    return rows[~bad], refused.reset_index(drop=True)
+
+
 def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
     from .errors import InputError
     from .files import write_csv
@@ -232,7 +250,9 @@ def _cmd_conductivity_predict(args: argparse.Namespace) -> int:
         source = f"the shipped OBELiX training split ({model.n_rows_} rows)"
     print(f"model: three-head extra-trees predictor trained on {source}; "
           f"{round(100 * model.level)} % conformal intervals", file=sys.stderr)
-    out, refused = conductivity.predict_rows(model, rows)
+    rows, pre_refused = _screen_rows(rows)
+    out, refused = conductivity.predict_rows(model, rows) if len(rows) else (pd.DataFrame(), pd.DataFrame())
+    refused = pd.concat([pre_refused, refused], ignore_index=True)
     for _, r in refused.iterrows():
         print(f"refused row ID={r['ID']}: {r['reason']}", file=sys.stderr)
     out = out.round(4)
@@ -252,9 +272,17 @@ def _cmd_conductivity_train(args: argparse.Namespace) -> int:
 
     _check_out(args.out, args.table)
     rows = _read_rows(args.table)
+    rows, refused = _screen_rows(rows)
+    for _, r in refused.iterrows():
+        print(f"note: {args.table}: row ID={r['ID']} left out: {r['reason']}", file=sys.stderr)
     n_labelled = int(rows["sigma_S_per_cm"].notna().sum())
     if n_labelled < 20:
         raise InputError(f"{args.table}: only {n_labelled} rows with a conductivity (need at least 20)")
+    systems = {conductivity.chemical_system(c) for c in rows.loc[rows["sigma_S_per_cm"].notna(), "composition"]} - {None}
+    if len(systems) < 5:
+        raise InputError(f"{args.table}: the rows with a conductivity come from {len(systems)} chemical system(s) "
+                         f"({', '.join(sorted(systems)[:5])}); the intervals are calibrated by 5-fold CV grouped by "
+                         "chemical system, which needs rows from at least 5")
     model = conductivity.train(rows)
     save_model({"name": "three-head extra-trees predictor", "model": model, "rows": model.n_rows_,
                 "features": "composition, cell, Ea (see ssekit.ml.conductivity)", "ssekit_version": __version__},
@@ -301,16 +329,17 @@ def _cell_params(args: argparse.Namespace):
     return p
 
 
-#: Separator thicknesses the command accepts (um): thinner than 0.1 um is no
-#: separator (and usually a value in metres); 5 mm is beyond any pellet.
-SE_THICKNESS_RANGE_UM = (0.1, 5000.0)
+def _se_thickness_max() -> float:
+    from .validation import QUANTITIES
+
+    return QUANTITIES["se_thickness_um"].high
 
 
 def _cmd_cell_energy(args: argparse.Namespace) -> int:
     from .physics import cell
-    from .validation import check_range
+    from .validation import check_quantity
 
-    check_range("se_thickness_um", args.se_thickness_um, "um", *SE_THICKNESS_RANGE_UM)
+    check_quantity("se_thickness_um", args.se_thickness_um)
     p = _cell_params(args)
     r = cell.stack(p, args.se_thickness_um)
     print(f"{cell.CONFIGS.get(args.config, args.config)}, {'bipolar' if int(p['bipolar'].value) else 'monopolar'}")
@@ -325,7 +354,7 @@ def _cmd_cell_energy(args: argparse.Namespace) -> int:
 
 def _cmd_cell_threshold(args: argparse.Namespace) -> int:
     from .physics import cell
-    from .validation import check_range
+    from .validation import check_quantity
 
     if (args.target_wh_per_kg is None) == (args.target_wh_per_l is None):
         print("ssekit cell threshold: give exactly one of --target-wh-per-kg, --target-wh-per-l", file=sys.stderr)
@@ -333,7 +362,7 @@ def _cmd_cell_threshold(args: argparse.Namespace) -> int:
     kind, target, unit = (("Wh_per_kg", args.target_wh_per_kg, "Wh/kg") if args.target_wh_per_kg is not None
                           else ("Wh_per_L", args.target_wh_per_l, "Wh/L"))
     p = _cell_params(args)
-    check_range("target", target, unit, 0, 5000, low_inclusive=False)  # no cell chemistry comes near 5000
+    check_quantity(f"target_{kind}", target, "target")
     t = cell.threshold(p, target, kind if not args.stack else f"stack_{kind}")
     level = "stack" if args.stack else "cell"
     if t is None:
@@ -341,9 +370,9 @@ def _cmd_cell_threshold(args: argparse.Namespace) -> int:
         print(f"no separator thickness reaches {target:g} {unit} ({level} level); "
               f"even 0.1 um gives {best:.0f} {unit}")
         return 1
-    if t >= SE_THICKNESS_RANGE_UM[1]:
+    if t >= _se_thickness_max():
         print(f"{target:g} {unit} ({level} level) is met at every separator thickness up to "
-              f"{SE_THICKNESS_RANGE_UM[1]:g} um, the largest considered")
+              f"{_se_thickness_max():g} um, the largest considered")
         return 0
     print(f"{target:g} {unit} ({level} level) is met for separator thickness up to {t:.1f} um")
     return 0
@@ -367,7 +396,12 @@ def _cmd_microstructure_transport(args: argparse.Namespace) -> int:
 
 def _cmd_cell_power(args: argparse.Namespace) -> int:
     from .physics import cell
+    from .validation import check_quantity
 
+    check_quantity("c_rate", args.c_rate, "--c-rate")
+    check_quantity("max_polarisation_v", args.max_polarisation_v, "--max-polarisation-v")
+    if args.se_thickness_um:
+        check_quantity("se_thickness_um", args.se_thickness_um)
     p = _cell_params(args)
     t = cell.max_separator_thickness(p, args.c_rate, args.max_polarisation_v)
     r = cell.power(p, args.se_thickness_um or [10.0, 30.0, 100.0], args.c_rate)

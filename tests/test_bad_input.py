@@ -1199,3 +1199,96 @@ def _image_file(tmp_path, case: str) -> Path:
 def test_microstructure_transport_refused(case, phase, words, tmp_path, capsys, request):
     f = tmp_path / "image.npy" if case == "missing_file" else _image_file(tmp_path, case)
     refused(request, capsys, ["microstructure", "transport", f, "--phase", phase], *words)
+
+
+# --------------------------------------------------------------------------
+# one schema per input kind: same ranges everywhere, impossible rows refused per row
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("values", [["20e-6"], ["inf"], ["1e6"], ["20e-6", "inf", "1e6"], ["nan"], ["0"]])
+@pytest.mark.parametrize("command", ["energy", "power"])
+def test_separator_thickness_same_range_in_every_cell_command(command, values, capsys, request):
+    refused(request, capsys, ["cell", command, "--se-thickness-um", *values], "se_thickness_um =", "[0.1, 5000] um")
+
+
+@pytest.mark.parametrize("option,value", [("--c-rate", "0"), ("--c-rate", "-1"), ("--c-rate", "inf"),
+                                          ("--c-rate", "nan"), ("--max-polarisation-v", "0"),
+                                          ("--max-polarisation-v", "inf")])
+def test_cell_power_options_refused(option, value, capsys, request):
+    refused(request, capsys, ["cell", "power", option, value], f"{option} = {value}")
+
+
+def _obelix_edit(tmp_path, edits) -> Path:
+    """The 'jqc' row once unchanged (ID ok) and once per edit (ID = edit name)."""
+    base = _obelix_rows(["jqc"])
+    rows = [base.assign(ID="ok")]
+    for name, cols in edits.items():
+        rows.append(base.assign(ID=name, **cols))
+    src = tmp_path / "in.csv"
+    pd.concat(rows).to_csv(src, index=False)
+    return src
+
+
+ROW_PROBLEMS = {
+    "element_past_Lr_Og2": ({"Reduced Composition": "Og2", "True Composition": ""}, "['Og'] in composition 'Og2'"),
+    "element_past_Lr_LiRf": ({"Reduced Composition": "LiRf", "True Composition": ""}, "['Rf']"),
+    "z_zero_without_true_composition": ({"Z": "0", "True Composition": ""}, "Z = 0 formula units"),
+    "angles_in_radians": ({"alpha": "2.04", "beta": "2.11", "gamma": "1.09"}, "look like radians"),
+    "volume_per_atom_implausible": ({"a": "60", "b": "60", "c": "60"}, "volume per atom"),
+    "angles_not_a_cell": ({"alpha": "170", "beta": "170", "gamma": "170"}, "do not describe a cell"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROW_PROBLEMS))
+def test_conductivity_predict_one_bad_row_never_breaks_the_file(case, tmp_path, capsys, request, saved_model):
+    edit, words = ROW_PROBLEMS[case]
+    src = _obelix_edit(tmp_path, {case: edit})
+    before = src.read_bytes()
+    out = tmp_path / "pred.csv"
+    _, err = accepted(request, capsys, ["conductivity", "predict", src, "--model-file", saved_model, "--out", out])
+    lines = [ln for ln in err.splitlines() if ln.startswith("refused row")]
+    assert len(lines) == 1 and f"ID={case}" in lines[0] and words in lines[0], err
+    pred = pd.read_csv(out)
+    assert pred["ID"].tolist() == ["ok"] and np.isfinite(pred["log10_sigma_pred"]).all()
+    assert src.read_bytes() == before
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory) -> Path:
+    """A small model (80 shipped rows) saved by 'conductivity train'."""
+    d = tmp_path_factory.mktemp("model")
+    raw = pd.read_csv(datasets.path("obelix_train"), dtype=str, keep_default_na=False)
+    raw.head(80).to_csv(d / "train.csv", index=False)
+    assert cli.main(["conductivity", "train", str(d / "train.csv"), "--out", str(d / "m.ssekit-model")]) == 0
+    return d / "m.ssekit-model"
+
+
+def test_conductivity_train_single_chemical_system_is_one_line(tmp_path, capsys, request):
+    base = _obelix_rows(["jqc"])
+    rows = pd.concat([base.assign(ID=f"r{i}", **{"Ionic conductivity (S cm-1)": f"{1e-6 * (i + 1):g}"})
+                      for i in range(25)])
+    src = tmp_path / "one.csv"
+    rows.to_csv(src, index=False)
+    refused(request, capsys, ["conductivity", "train", src, "--out", tmp_path / "m.ssekit-model"],
+            "one.csv", "1 chemical system(s) (Bi-Li-O)", "at least 5", out=tmp_path / "m.ssekit-model")
+
+
+@pytest.mark.parametrize("headers", [("P%", "P_pct"), ("L:S", "LS_uL_per_mg"), ("X:B", "XB_vol_pct")])
+def test_films_classify_two_headers_for_one_input_refused(headers, tmp_path, capsys, request):
+    cols = ["P%", "L:S", "X:B"]
+    row = {"P%": "3", "L:S": "0.9", "X:B": "50", "P_pct": "3", "LS_uL_per_mg": "0.9", "XB_vol_pct": "50"}
+    cols = cols + [headers[1]]
+    src = _write(tmp_path, ",".join(cols) + "\n" + ",".join(row[c] for c in cols) + "\n")
+    refused(request, capsys, ["films", "classify", "--csv", src], "in.csv", f"headers {list(headers)}", "keep one")
+
+
+@pytest.mark.parametrize("field,value", [("reported", {"a": 1}), ("paper", ["chen2021"]), ("status", 3),
+                                         ("status", "great"), ("id", None), ("note", 5)])
+def test_claims_json_wrong_type_refused_by_the_schema(field, value, tmp_path, capsys, request):
+    rec = {"id": "chen2021-x", "paper": "chen2021", "status": "differs", "reported": 1.0, "reproduced": 2.0,
+           "unit": "-", "note": ""}
+    rec[field] = value
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps({"claims": [rec]}))
+    refused(request, capsys, ["claims", "--from-build", path], "claims.json", f"field '{field}'", "schema")
