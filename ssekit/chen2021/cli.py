@@ -18,11 +18,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 import pandas as pd
 
 from ..files import check_output_path
 
-__all__ = ['add_commands', 'recipes_from_csv', 'classifier', 'classify']
+__all__ = ['add_commands', 'TrainingFilms', 'training_films', 'recipes_from_csv', 'classifier', 'classify']
 
 
 def _film_data_note() -> str:
@@ -36,6 +40,44 @@ def _film_data_note() -> str:
         return f"Currently trained on the real Table S1 named by ${ENV_VAR} ({path})."
     return (f"Currently SURROGATE-based: ${ENV_VAR} is not set, so the model is trained on the labelled surrogate "
             "data, not the paper's films, and every prediction is labelled so.")
+
+
+@dataclass(frozen=True)
+class TrainingFilms:
+    """What the classifier is trained on: the active film data, its table and its K-means classes."""
+
+    data: object
+    df: pd.DataFrame
+    classes: np.ndarray
+
+
+def training_films() -> TrainingFilms:
+    """The active film table and its classes, as :func:`ssekit.chen2021.analysis.analysis` derives them.
+
+    Only the PCA and the K-means step run (not the whole workflow of the
+    chapter), so that a prediction takes seconds; the classes are the same.
+
+    Returns
+    -------
+    TrainingFilms
+    """
+    from . import films
+
+    return _training_films(films.active_film_data().source)
+
+
+@lru_cache(maxsize=4)
+def _training_films(key: str) -> TrainingFilms:
+    from ..ml import filmclass as filmml
+    from . import analysis as chen2021
+    from . import films
+
+    data = films.active_film_data()
+    df = data.table
+    res = filmml.pca(df)
+    classes = filmml.kmeans_classes(res.scores.iloc[:, :res.n_retained], df, k=3, seed=chen2021.SEED)
+    chen2021._check_class_sizes(classes, data)
+    return TrainingFilms(data, df, classes)
 
 
 _CLASSIFIERS: dict = {}
@@ -134,7 +176,7 @@ def classify(args: argparse.Namespace) -> int:
     else:
         print("ssekit films classify: give --p, --ls and --xb, or --csv FILE", file=sys.stderr)
         return 2
-    a = chen2021.analysis()
+    a = training_films()
     df = a.df
     units = {"P_pct": "wt%", "LS_uL_per_mg": "uL/mg", "XB_vol_pct": "vol% xylene"}
     outputs = ["class", "probability", "training_data"]
