@@ -252,6 +252,12 @@ class SafeMemory:
             value = func(*args, **kwargs)
             try:
                 data = dumps_safe(encode(value))
+                import skops.io as sio
+
+                from .ml.modelfile import is_trusted_type
+
+                if not all(is_trusted_type(n, CACHE_PREFIXES) for n in sio.get_untrusted_types(data=data)):
+                    return value  # it could not be read back (e.g. an XGBoost model): not cached
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_bytes(data, path, "cache entry")
             except Exception:  # an unstorable value or a full disk: the result is still right, just not kept

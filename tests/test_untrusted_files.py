@@ -211,3 +211,16 @@ def test_cache_round_trip_is_exact():
     assert back["df"].equals(df) and list(back["df"].dtypes) == list(df.dtypes)
     assert back[("t", 1)] == [0.3, 2, None] and back["ser"].equals(df["f"].rename("F"))
     assert (back["arr"] == np.eye(2)).all()
+
+
+def _untrusted_value(x):
+    from fractions import Fraction
+
+    return {"x": x, "odd": Fraction(1, 3)}  # a type the cache does not store
+
+
+def test_value_the_cache_cannot_read_back_is_not_stored(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SSEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    assert _cache.memory().cache(_untrusted_value)(1)["x"] == 1
+    assert _cache.memory().cache(_untrusted_value)(1)["x"] == 1
+    assert not list((tmp_path / "cache").rglob("*.skops")) and capsys.readouterr().err == ""
