@@ -85,7 +85,7 @@ def _values(arr) -> Any:
         return {_TAG: "categorical", "categories": encode(arr.categories), "codes": np.asarray(arr.codes),
                 "ordered": bool(arr.ordered)}
     if isinstance(arr.dtype, np.dtype) and arr.dtype != object:
-        return np.array(arr, copy=True)
+        return np.array(arr, dtype=arr.dtype, copy=True)
     return {_TAG: "objects", "dtype": str(arr.dtype), "items": [encode(v) for v in list(arr)]}
 
 
@@ -118,6 +118,10 @@ def encode(obj: Any) -> Any:
 
     if obj is None or isinstance(obj, (bool, int, float, str)) and type(obj) in (bool, int, float, str):
         return obj
+    if obj is pd.NA:
+        return {_TAG: "NA"}
+    if obj is pd.NaT:
+        return {_TAG: "NaT"}
     if isinstance(obj, np.generic):
         return {_TAG: "scalar", "value": np.array(obj)}
     if isinstance(obj, np.ndarray):
@@ -128,15 +132,15 @@ def encode(obj: Any) -> Any:
     if isinstance(obj, pd.RangeIndex):
         return {_TAG: "range", "args": [obj.start, obj.stop, obj.step], "name": encode(obj.name)}
     if isinstance(obj, pd.Index):
-        return {_TAG: "index", "values": _values(obj.array if obj.dtype != object else obj.to_numpy()),
+        return {_TAG: "index", "values": _values(obj if isinstance(obj.dtype, np.dtype) else obj.array),
                 "name": encode(obj.name)}
     if isinstance(obj, pd.Series):
-        return {_TAG: "series", "values": _values(obj.array if obj.dtype != object else obj.to_numpy()),
+        return {_TAG: "series", "values": _values(obj if isinstance(obj.dtype, np.dtype) else obj.array),
                 "index": encode(obj.index), "name": encode(obj.name)}
     if isinstance(obj, pd.DataFrame):
         cols = [obj.iloc[:, i] for i in range(obj.shape[1])]
         return {_TAG: "frame", "columns": encode(obj.columns), "index": encode(obj.index),
-                "values": [_values(c.array if c.dtype != object else c.to_numpy()) for c in cols],
+                "values": [_values(c if isinstance(c.dtype, np.dtype) else c.array) for c in cols],
                 "attrs": encode(dict(obj.attrs))}
     if isinstance(obj, (list, tuple)) and type(obj) in (list, tuple):
         return {_TAG: type(obj).__name__, "items": [encode(v) for v in obj]}
@@ -160,6 +164,8 @@ def decode(tree: Any) -> Any:
     if not isinstance(tree, dict) or _TAG not in tree:
         return tree
     kind = tree[_TAG]
+    if kind in ("NA", "NaT"):
+        return pd.NA if kind == "NA" else pd.NaT
     if kind == "scalar":
         return tree["value"][()]
     if kind in ("objects", "categorical"):
