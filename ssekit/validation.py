@@ -171,9 +171,15 @@ def obelix_row_problems(rows) -> list[str]:
     known = set(element_table().index)
     lattice = ["a_A", "b_A", "c_A", "alpha_deg", "beta_deg", "gamma_deg"]
     out = []
-    for _, r in rows.iterrows():
-        comp = r.get("composition")
-        true = r.get("true_composition")
+    n = len(rows)
+
+    def col(name):
+        return rows[name].tolist() if name in rows else [None] * n
+
+    lat_cols = [pd.to_numeric(rows[c], errors="coerce").tolist() if c in rows else [float("nan")] * n
+                for c in lattice]
+    zs = pd.to_numeric(rows["Z"], errors="coerce").tolist() if "Z" in rows else [float("nan")] * n
+    for comp, true, z, *lat in zip(col("composition"), col("true_composition"), zs, *lat_cols):
         amounts = element_amounts(comp) if isinstance(comp, str) else None
         if amounts is None:
             out.append("")  # no parsable composition: the model's own refusal names it
@@ -188,7 +194,6 @@ def obelix_row_problems(rows) -> list[str]:
             out.append(f"element(s) {[e for e, _ in true_am if e not in known]} in True Composition {true!r} have no "
                        "element data (only H to Lr are described)")
             continue
-        lat = [pd.to_numeric(r.get(c), errors="coerce") for c in lattice]
         if any(pd.isna(v) for v in lat):
             out.append("")
             continue
@@ -207,7 +212,6 @@ def obelix_row_problems(rows) -> list[str]:
         if true_am is not None:
             atoms = sum(n for _, n in true_am)
         else:
-            z = pd.to_numeric(r.get("Z"), errors="coerce")
             if pd.isna(z):
                 out.append("")
                 continue
