@@ -11,8 +11,9 @@ microstructure  effective conductivity and tortuosity factor of a phase in a lab
 
 What each paper's commands do lives in that paper's package (``ssekit.chen2021.cli``,
 ``ssekit.mishra2023.cli``, ``ssekit.kim2025.cli``, ``ssekit.alabdali2022.cli``: their
-``add_commands`` adds the subcommands); this module wires them, runs ``claims`` and
-``data``, and turns refusals, Ctrl-C and SIGTERM into one line and an exit status.
+``add_commands`` adds the subcommands, for every paper of papers.toml that has such a
+module); this module wires them, runs ``claims`` and ``data``, and turns refusals,
+Ctrl-C and SIGTERM into one line and an exit status.
 """
 
 from __future__ import annotations
@@ -142,13 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 
-    from .alabdali2022 import cli as alabdali2022
-    from .chen2021 import cli as chen2021
-    from .kim2025 import cli as kim2025
-    from .mishra2023 import cli as mishra2023
+    import importlib
+    import importlib.util
 
-    for paper in (chen2021, mishra2023, kim2025, alabdali2022):  # the order of the help text
-        paper.add_commands(sub)
+    for key in paper_keys():  # each paper of papers.toml that has command-line logic adds its commands, in order
+        if importlib.util.find_spec(f"{__package__}.{key}.cli") is not None:
+            importlib.import_module(f"{__package__}.{key}.cli").add_commands(sub)
     return p
 
 
