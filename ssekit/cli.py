@@ -147,7 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     import importlib.util
 
     for key in paper_keys():  # each paper of papers.toml that has command-line logic adds its commands, in order
-        if importlib.util.find_spec(f"{__package__}.{key}.cli") is not None:
+        try:
+            spec = importlib.util.find_spec(f"{__package__}.{key}.cli")
+        except ModuleNotFoundError:  # a paper listed before its package exists
+            spec = None
+        if spec is not None:
             importlib.import_module(f"{__package__}.{key}.cli").add_commands(sub)
     return p
 
