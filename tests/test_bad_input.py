@@ -408,7 +408,7 @@ def test_real_table_s1_labels_the_classifier(tmp_path, monkeypatch, capsys, requ
     out = tmp_path / "pred.csv"
     stdout, err = accepted(request, capsys, ["films", "classify", "--p", "5", "--ls", "0.9", "--xb", "50", "--out", out])
     assert "SURROGATE" not in err and "TableS1.xlsx" in err
-    assert (pd.read_csv(out)["training_data"] == "real data").all()
+    assert (pd.read_csv(out)["training_data"] == "paper data").all()
 
 
 # --------------------------------------------------------------------------

@@ -247,6 +247,6 @@ def add_commands(sub) -> None:
     fc.add_argument("--xb", type=float, metavar="VOL_PCT", help="co-solvent ratio X:B (vol%% xylene)")
     fc.add_argument("--csv", metavar="FILE", help="CSV with columns P_pct, LS_uL_per_mg, XB_vol_pct (or P%%, L:S, X:B)")
     fc.add_argument("--out", metavar="FILE", help="write the predictions as CSV instead of printing them (written "
-                    "atomically; a column training_data says 'surrogate' or 'real data'; text cells starting with "
+                    "atomically; a column training_data says 'surrogate' or 'paper data'; text cells starting with "
                     "= + - @ are prefixed with ' so that spreadsheets do not run them)")
     fc.set_defaults(func=classify)
