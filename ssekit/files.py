@@ -144,13 +144,51 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check_output_path(path: str | Path, what: str = "output file") -> Path:
-    """Refuse an output path whose folder is missing or that names a folder; return it as a Path."""
+def check_output_path(path: str | Path, what: str = "output file", inputs=()) -> Path:
+    """Refuse an output path that cannot be written safely, before any work is done; return it as a Path.
+
+    Refused: an empty name; a folder that does not exist; a path that is one
+    of ``inputs`` (the command would replace the user's file with its
+    result); a path that exists and is not a regular file (a directory, a
+    device node such as ``/dev/null``, a FIFO, a socket), which the atomic
+    rename would replace by a regular file.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : str
+        What the file is, for messages.
+    inputs : iterable of str or Path
+        The files the command reads.
+    """
+    import stat
+
     p = Path(path)
     if str(path).strip() == "":
         raise InputError(f"no {what} named (empty path)")
-    if p.is_dir():
+    for src in inputs:
+        if src is None or str(src).strip() == "":
+            continue
+        same = False
+        try:
+            same = os.path.samefile(src, p)
+        except OSError:
+            same = os.path.abspath(src) == os.path.abspath(p)
+        if same:
+            raise InputError(f"{p}: is also the input file; the {what} would replace it - choose another name")
+    try:
+        st = os.stat(p)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be used as the {what} ({exc.strerror or exc})") from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
         raise InputError(f"{p}: is a directory; give a file name for the {what}")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = ("a character device" if stat.S_ISCHR(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode)
+                else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                else "not a regular file")
+        raise InputError(f"{p}: is {kind}, not a regular file; ssekit writes the {what} only to a regular file")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.exists():
         raise InputError(f"{p}: folder {parent} does not exist; create it first or choose another {what}")
@@ -159,34 +197,55 @@ def check_output_path(path: str | Path, what: str = "output file") -> Path:
     return p
 
 
-def write_bytes(data: bytes, path: str | Path, what: str = "output file") -> Path:
+def _new_file_mode() -> int:
+    """The mode a new file gets from open() under the current umask (0666 & ~umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_bytes(data: bytes, path: str | Path, what: str = "output file", inputs=()) -> Path:
     """Write ``data`` atomically: a temporary file in the same folder, then a rename.
+
+    The temporary file has a short unique name (``.ssekit-XXXXXXXX.tmp``), so
+    any output name the file system allows works; it is removed on any
+    failure, Ctrl-C or SIGTERM (the command line turns SIGTERM into an
+    exception so that this clean-up runs). An existing output keeps its mode;
+    a new one gets the mode ``open()`` would give it.
 
     Raises
     ------
     InputError
-        If the folder is missing or not writable, or the path is a folder;
-        nothing is left behind.
+        If the folder is missing or not writable, or the path is not a
+        regular file or is an input; nothing is left behind.
     """
-    p = check_output_path(path, what)
+    p = check_output_path(path, what, inputs)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent if str(p.parent) else ".")
+        try:
+            mode = os.stat(p).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = _new_file_mode()
+        fd, tmp = tempfile.mkstemp(prefix=".ssekit-", suffix=".tmp", dir=p.parent if str(p.parent) else ".")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, p)
         tmp = None
     except OSError as exc:
         raise InputError(f"{p}: cannot write the {what} ({exc.strerror or exc})") from None
     finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     return p
 
 
-def write_csv(df: pd.DataFrame, path: str | Path, what: str = "output CSV") -> Path:
-    """Write ``df`` as CSV (no index) atomically, formula-looking text neutralised."""
-    check_output_path(path, what)
-    return write_bytes(neutralise_formulas(df).to_csv(index=False).encode("utf-8"), path, what)
+def write_csv(df: pd.DataFrame, path: str | Path, what: str = "output CSV", inputs=()) -> Path:
+    """Write ``df`` as CSV (no index) atomically, formula-looking text neutralised (see :func:`write_bytes`)."""
+    check_output_path(path, what, inputs)
+    return write_bytes(neutralise_formulas(df).to_csv(index=False).encode("utf-8"), path, what, inputs)

@@ -76,7 +76,8 @@ def _no_output(out: Path | None) -> None:
         return
     assert not out.exists(), f"{out} was written although the command failed"
     if out.parent.is_dir():
-        assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")], "temporary file left"
+        assert not [p for p in out.parent.iterdir() if p.name.startswith((f".{out.name}.", ".ssekit-"))], \
+            "temporary file left"
 
 
 def refused(request, capsys, argv, *words, out=None):
@@ -407,7 +408,7 @@ def test_real_table_s1_labels_the_classifier(tmp_path, monkeypatch, capsys, requ
     out = tmp_path / "pred.csv"
     stdout, err = accepted(request, capsys, ["films", "classify", "--p", "5", "--ls", "0.9", "--xb", "50", "--out", out])
     assert "SURROGATE" not in err and "TableS1.xlsx" in err
-    assert (pd.read_csv(out)["training_data"] == "real data").all()
+    assert (pd.read_csv(out)["training_data"] == "paper data").all()
 
 
 # --------------------------------------------------------------------------
@@ -727,11 +728,11 @@ def test_conductivity_model_file_not_ours(case, tmp_path, out_dir, capsys, reque
     refused(request, capsys, ["conductivity", "predict", src, "--model-file", model, "--out", out], *words, out=out)
 
 
-def test_conductivity_help_says_a_model_file_is_code(capsys):
+def test_conductivity_help_says_what_a_model_file_may_hold(capsys):
     for sub in ("predict", "train"):
         code, text, _ = run(capsys, ["conductivity", sub, "--help"])
         text = " ".join(text.split())
-        assert code == 0 and "A model file is code" in text and "loads only files that carry the header" in text
+        assert code == 0 and "not pickles" in text and "any other type is refused" in text
 
 
 @pytest.mark.parametrize("case", ["utf8_bom", "latin1", "formula_id"])
@@ -935,6 +936,113 @@ def test_write_csv_is_atomic(tmp_path, monkeypatch):
     assert target.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
+@pytest.mark.parametrize("command", ["films", "predict", "train"])
+def test_out_equal_to_the_input_is_refused(command, tmp_path, capsys, request):
+    src = tmp_path / "in.csv"
+    if command == "films":
+        src.write_text(RECIPES)
+        argv = ["films", "classify", "--csv", src, "--out", tmp_path / "." / "in.csv"]
+    else:
+        _obelix_rows(["jqc", "122"]).to_csv(src, index=False)
+        argv = ["conductivity", command, src, "--out", src]
+    before = src.read_bytes()
+    refused(request, capsys, argv, "in.csv", "is also the input file")
+    assert src.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "char_device", "symlink_to_dev_null"])
+def test_out_that_is_not_a_regular_file_is_refused(kind, tmp_path, capsys, request):
+    import stat
+
+    target = tmp_path / "special"
+    if kind == "fifo":
+        os.mkfifo(target)
+        test = stat.S_ISFIFO
+    elif kind == "char_device":
+        if not IS_ROOT:
+            pytest.skip("making a device node needs root")
+        os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a private /dev/null
+        test = stat.S_ISCHR
+    else:
+        target.symlink_to("/dev/null")
+        test = stat.S_ISCHR
+    src = _write(tmp_path, RECIPES)
+    refused(request, capsys, ["films", "classify", "--csv", src, "--out", target], "special", "not a regular file")
+    assert test(os.stat(target).st_mode) and not [p for p in tmp_path.iterdir() if p.name.startswith(".ssekit-")]
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o600])
+def test_rewrite_keeps_the_mode_of_an_existing_output(mode, tmp_path, capsys):
+    out = tmp_path / "pred.csv"
+    out.write_text("old\n")
+    os.chmod(out, mode)
+    code, _, err = run(capsys, ["films", "classify", "--csv", _write(tmp_path, RECIPES), "--out", out])
+    assert code == 0, err
+    assert os.stat(out).st_mode & 0o777 == mode and out.read_text() != "old\n"
+
+
+def test_new_output_gets_the_umask_mode(tmp_path, capsys):
+    out = tmp_path / "pred.csv"
+    old = os.umask(0o022)
+    try:
+        code, _, err = run(capsys, ["films", "classify", "--csv", _write(tmp_path, RECIPES), "--out", out])
+    finally:
+        os.umask(old)
+    assert code == 0 and os.stat(out).st_mode & 0o777 == 0o644, err
+
+
+def test_longest_legal_output_name_works(tmp_path, capsys):
+    out = tmp_path / ("p" * 250 + ".csv")  # 254 characters: fits the file system, and so must work
+    code, _, err = run(capsys, ["films", "classify", "--csv", _write(tmp_path, RECIPES), "--out", out])
+    assert code == 0 and out.is_file(), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in.csv", out.name])
+
+
+def test_ctrl_c_is_one_line_exit_130_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    from ssekit import files
+
+    out = tmp_path / "pred.csv"
+    out.write_text("old\n")
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "replace", interrupted)
+    code, stdout, err = run(capsys, ["films", "classify", "--csv", _write(tmp_path, RECIPES), "--out", out])
+    assert code == 130 and len(err.strip().splitlines()) == 2 and "interrupted (Ctrl-C)" in err, err  # model: + one
+    assert "Traceback" not in err and out.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "pred.csv"]
+
+
+def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path):
+    """A killed write (SIGTERM while the output is being written) leaves no hidden temporary file."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = _write(tmp_path, RECIPES)
+    out = tmp_path / "pred.csv"
+    script = ("import os, time, sys\nfrom ssekit import files, cli\n"
+              "real = os.fsync\n"
+              "def slow(fd):\n    print('WRITING', flush=True); time.sleep(60)\n"
+              "files.os.fsync = slow\n"
+              f"sys.exit(cli.main(['films', 'classify', '--csv', {str(src)!r}, '--out', {str(out)!r}]))\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "OMP_NUM_THREADS": "1"})
+    try:
+        assert proc.stdout.readline().strip() == "WRITING"
+        assert [p for p in tmp_path.iterdir() if p.name.startswith(".ssekit-")]  # the temporary file exists now
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143 and "terminated (SIGTERM)" in err and "Traceback" not in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    time.sleep(0)
+
+
 def test_neutralise_formulas_keeps_numbers():
     from ssekit.files import neutralise_formulas
 
@@ -1091,3 +1199,96 @@ def _image_file(tmp_path, case: str) -> Path:
 def test_microstructure_transport_refused(case, phase, words, tmp_path, capsys, request):
     f = tmp_path / "image.npy" if case == "missing_file" else _image_file(tmp_path, case)
     refused(request, capsys, ["microstructure", "transport", f, "--phase", phase], *words)
+
+
+# --------------------------------------------------------------------------
+# one schema per input kind: same ranges everywhere, impossible rows refused per row
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("values", [["20e-6"], ["inf"], ["1e6"], ["20e-6", "inf", "1e6"], ["nan"], ["0"]])
+@pytest.mark.parametrize("command", ["energy", "power"])
+def test_separator_thickness_same_range_in_every_cell_command(command, values, capsys, request):
+    refused(request, capsys, ["cell", command, "--se-thickness-um", *values], "se_thickness_um =", "[0.1, 5000] um")
+
+
+@pytest.mark.parametrize("option,value", [("--c-rate", "0"), ("--c-rate", "-1"), ("--c-rate", "inf"),
+                                          ("--c-rate", "nan"), ("--max-polarisation-v", "0"),
+                                          ("--max-polarisation-v", "inf")])
+def test_cell_power_options_refused(option, value, capsys, request):
+    refused(request, capsys, ["cell", "power", option, value], f"{option} = {value}")
+
+
+def _obelix_edit(tmp_path, edits) -> Path:
+    """The 'jqc' row once unchanged (ID ok) and once per edit (ID = edit name)."""
+    base = _obelix_rows(["jqc"])
+    rows = [base.assign(ID="ok")]
+    for name, cols in edits.items():
+        rows.append(base.assign(ID=name, **cols))
+    src = tmp_path / "in.csv"
+    pd.concat(rows).to_csv(src, index=False)
+    return src
+
+
+ROW_PROBLEMS = {
+    "element_past_Lr_Og2": ({"Reduced Composition": "Og2", "True Composition": ""}, "['Og'] in composition 'Og2'"),
+    "element_past_Lr_LiRf": ({"Reduced Composition": "LiRf", "True Composition": ""}, "['Rf']"),
+    "z_zero_without_true_composition": ({"Z": "0", "True Composition": ""}, "Z = 0 formula units"),
+    "angles_in_radians": ({"alpha": "2.04", "beta": "2.11", "gamma": "1.09"}, "look like radians"),
+    "volume_per_atom_implausible": ({"a": "60", "b": "60", "c": "60"}, "volume per atom"),
+    "angles_not_a_cell": ({"alpha": "170", "beta": "170", "gamma": "170"}, "do not describe a cell"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROW_PROBLEMS))
+def test_conductivity_predict_one_bad_row_never_breaks_the_file(case, tmp_path, capsys, request, saved_model):
+    edit, words = ROW_PROBLEMS[case]
+    src = _obelix_edit(tmp_path, {case: edit})
+    before = src.read_bytes()
+    out = tmp_path / "pred.csv"
+    _, err = accepted(request, capsys, ["conductivity", "predict", src, "--model-file", saved_model, "--out", out])
+    lines = [ln for ln in err.splitlines() if ln.startswith("refused row")]
+    assert len(lines) == 1 and f"ID={case}" in lines[0] and words in lines[0], err
+    pred = pd.read_csv(out)
+    assert pred["ID"].tolist() == ["ok"] and np.isfinite(pred["log10_sigma_pred"]).all()
+    assert src.read_bytes() == before
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory) -> Path:
+    """A small model (80 shipped rows) saved by 'conductivity train'."""
+    d = tmp_path_factory.mktemp("model")
+    raw = pd.read_csv(datasets.path("obelix_train"), dtype=str, keep_default_na=False)
+    raw.head(80).to_csv(d / "train.csv", index=False)
+    assert cli.main(["conductivity", "train", str(d / "train.csv"), "--out", str(d / "m.ssekit-model")]) == 0
+    return d / "m.ssekit-model"
+
+
+def test_conductivity_train_single_chemical_system_is_one_line(tmp_path, capsys, request):
+    base = _obelix_rows(["jqc"])
+    rows = pd.concat([base.assign(ID=f"r{i}", **{"Ionic conductivity (S cm-1)": f"{1e-6 * (i + 1):g}"})
+                      for i in range(25)])
+    src = tmp_path / "one.csv"
+    rows.to_csv(src, index=False)
+    refused(request, capsys, ["conductivity", "train", src, "--out", tmp_path / "m.ssekit-model"],
+            "one.csv", "1 chemical system(s) (Bi-Li-O)", "at least 5", out=tmp_path / "m.ssekit-model")
+
+
+@pytest.mark.parametrize("headers", [("P%", "P_pct"), ("L:S", "LS_uL_per_mg"), ("X:B", "XB_vol_pct")])
+def test_films_classify_two_headers_for_one_input_refused(headers, tmp_path, capsys, request):
+    cols = ["P%", "L:S", "X:B"]
+    row = {"P%": "3", "L:S": "0.9", "X:B": "50", "P_pct": "3", "LS_uL_per_mg": "0.9", "XB_vol_pct": "50"}
+    cols = cols + [headers[1]]
+    src = _write(tmp_path, ",".join(cols) + "\n" + ",".join(row[c] for c in cols) + "\n")
+    refused(request, capsys, ["films", "classify", "--csv", src], "in.csv", f"headers {list(headers)}", "keep one")
+
+
+@pytest.mark.parametrize("field,value", [("reported", {"a": 1}), ("paper", ["chen2021"]), ("status", 3),
+                                         ("status", "great"), ("id", None), ("note", 5)])
+def test_claims_json_wrong_type_refused_by_the_schema(field, value, tmp_path, capsys, request):
+    rec = {"id": "chen2021-x", "paper": "chen2021", "status": "differs", "reported": 1.0, "reproduced": 2.0,
+           "unit": "-", "note": ""}
+    rec[field] = value
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps({"claims": [rec]}))
+    refused(request, capsys, ["claims", "--from-build", path], "claims.json", f"field '{field}'", "schema")
