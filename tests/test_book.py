@@ -54,7 +54,12 @@ def build(tmp_path_factory) -> Path:
         subset = subprocess.run([sys.executable, str(ROOT / "scripts" / "book_subset.py"), str(out / "subset"), *SUBSET],
                                 capture_output=True, text=True, check=True)
         cmd += subset.stdout.split()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    # every chapter kernel measures the figures it shows, for the page check (scripts/figure_check.py)
+    startup = out / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "figure_check.py", startup / "00-ssekit-figure-check.py")
+    env = {**os.environ, "IPYTHONDIR": str(out / "ipython"), "SSEKIT_FIGURE_REPORT": str(out / "figures.jsonl")}
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, cwd=ROOT, env=env)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     # -W already turns Sphinx warnings into errors; this also catches any that
     # --keep-going let through. (ipykernel's own start-up notice is not Sphinx's.)
@@ -196,7 +201,11 @@ def test_pages_render_without_overflow_or_missing_cells(build, tmp_path):
     if _chromium() is None:
         pytest.skip("Chromium is not installed (Debian package 'chromium'): page check skipped")
     pages = CHAPTERS + ["references"] if SUBSET else []
+    report = build.parent / "figures.jsonl"
+    assert report.exists(), "no figure was measured while the book ran (scripts/figure_check.py)"
+    errors = [ln for ln in report.read_text().splitlines() if '"error"' in ln]
+    assert not errors, errors[:3]
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check-pages"), "--html", str(build / "html"),
-                           "--out", str(tmp_path), "--no-screenshots", *pages], capture_output=True, text=True,
+                           "--out", str(tmp_path), "--no-screenshots", "--figures", str(report), *pages], capture_output=True, text=True,
                           timeout=1800)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
