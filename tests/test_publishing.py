@@ -42,3 +42,16 @@ def test_readme_binder_badge_uses_the_same_url():
         assert b.startswith(f"https://mybinder.org/v2/gh/{owner_repo}/{branch}"), f"{b} does not match _config.yml"
     other = set(re.findall(r"https://github\.com/[\w.-]+/[\w.-]+", readme)) - {cfg["repository"]["url"]}
     assert not other, f"README names another repository URL: {other}"
+
+
+def test_readme_is_one_screen_and_links_the_performance_page():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 120, "README longer than one screen (120 lines)"
+    for part in ("## Two commands", "## Three ways to use it", "## Command line", "## How to add a paper",
+                 "## How to cite", "](docs/performance.md)"):
+        assert part in readme, part
+    perf = (ROOT / "docs" / "performance.md").read_text()
+    for section in ("chapters", "chapters-busy", "setup"):
+        assert f"<!-- benchmark:{section} -->" in perf and f"<!-- /benchmark:{section} -->" in perf, section
+    assert "docs/performance.md" in (ROOT / "scripts" / "benchmark").read_text()
+    assert not re.search(r"\bissue[- ]\d+|\bbefore this work\b", readme + perf, re.I), "development history"
