@@ -38,5 +38,6 @@ def _copy(app, exception) -> None:
 
 
 def setup(app) -> dict:
+    """Register the copy of MathJax into the HTML output (Sphinx's extension entry point)."""
     app.connect("build-finished", _copy)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
