@@ -55,3 +55,22 @@ def test_readme_is_one_screen_and_links_the_performance_page():
         assert f"<!-- benchmark:{section} -->" in perf and f"<!-- /benchmark:{section} -->" in perf, section
     assert "docs/performance.md" in (ROOT / "scripts" / "benchmark").read_text()
     assert not re.search(r"\bissue[- ]\d+|\bbefore this work\b", readme + perf, re.I), "development history"
+
+
+def test_chapter_subset_builds_one_chapter_and_the_references(tmp_path):
+    """scripts/book --chapter and scripts/test --chapter build through scripts/book_subset.py."""
+    import subprocess
+    import sys
+
+    script = ROOT / "scripts" / "book_subset.py"
+    proc = subprocess.run([sys.executable, str(script), str(tmp_path), "kim2025_asr"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["--toc", str(tmp_path / "_toc.yml"), "--config", str(tmp_path / "_config.yml")]
+    toc = yaml.safe_load((tmp_path / "_toc.yml").read_text())
+    assert toc["root"] == "book/kim2025_asr" and toc["chapters"] == [{"file": "book/references"}]
+    cfg = yaml.safe_load((tmp_path / "_config.yml").read_text())
+    assert cfg["execute"] == config()["execute"] and "myst.xref_missing" in cfg["sphinx"]["config"]["suppress_warnings"]
+    bad = subprocess.run([sys.executable, str(script), str(tmp_path), "nope"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "no chapter nope" in bad.stderr and "\n" not in bad.stderr.strip()
+    for cmd in ("book", "test"):
+        assert "--chapter" in (ROOT / "scripts" / cmd).read_text()
