@@ -1,4 +1,4 @@
-"""ssekit: the library behind the executable reproduction of four papers on
+"""ssekit: the library behind the executable reproduction of papers on
 thin sulfide solid-electrolyte films and the thickness trade-off of
 all-solid-state batteries.
 

@@ -402,10 +402,11 @@ def _film_data_note() -> str:
 def build_parser() -> argparse.ArgumentParser:
     """The ``ssekit`` argument parser with every subcommand."""
     from . import __version__
+    from .claims.registry import paper_keys
 
     p = argparse.ArgumentParser(
         prog="ssekit",
-        description="Executable reproduction of four papers on thin sulfide solid-electrolyte films: "
+        description="Executable reproduction of papers on thin sulfide solid-electrolyte films: "
         "claims scorecard, shipped data, and the calculations behind the book.",
     )
     p.add_argument("--version", action="version", version=f"ssekit {__version__}")
@@ -420,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--from-build", metavar="PATH", nargs="?", const="_build/html/claims.json",
                    help="read a built claims.json (default path: _build/html/claims.json)")
-    c.add_argument("--paper", choices=["chen2021", "mishra2023", "kim2025", "alabdali2022"], help="only this paper's claims")
+    c.add_argument("--paper", choices=paper_keys(), help="only this paper's claims (the papers of ssekit/data/papers.toml)")
     c.add_argument("--json", action="store_true", help="print JSON instead of a table")
     c.set_defaults(func=_cmd_claims)
 

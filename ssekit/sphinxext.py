@@ -4,9 +4,9 @@ Enabled in ``_config.yml`` (``sphinx.extra_extensions``); together with
 ``_config.yml``, ``_toc.yml`` and ``references.bib`` it is the only piece that
 knows about Jupyter Book v1.
 
-- At the end of an HTML build it evaluates every claim in the build process
-  itself, with the same functions the chapters use, and writes the
-  scorecard as ``claims.json``, so the file is always as fresh as the build.
+- At the end of an HTML build it writes ``claims.json`` from the scorecard
+  chapter's own output in this build, so the file is exactly what the
+  scorecard page shows and no claim is evaluated twice.
 - It makes the MyST inline-expression role ``{eval}`n.key``` paste the text
   the chapter glued under ``"n.key"`` (see :mod:`ssekit.prose`). myst-nb's
   own ``{eval}`` needs its inline execution mode (a kernel at render time,
@@ -25,11 +25,30 @@ _EXPRESSION = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$")
 
 
 def _write_claims(app: Any, exception: Exception | None) -> None:
+    """Write ``claims.json`` from what the scorecard chapter computed in this build (no second evaluation).
+
+    The scorecard notebook displays the JSON under :data:`ssekit.claims.CLAIMS_MIME`
+    in a removed cell; a build without the scorecard page (one chapter) writes no
+    ``claims.json``.
+    """
     if exception is not None or app.builder.format != "html":
         return
-    from .claims import to_json
+    import json
 
-    Path(app.outdir, "claims.json").write_text(to_json() + "\n", encoding="utf-8")
+    from .claims import CLAIMS_MIME
+
+    executed = Path(app.outdir).parent / "jupyter_execute" / "book" / "scorecard.ipynb"
+    if "book/scorecard" not in app.env.found_docs or not executed.is_file():
+        return
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get(CLAIMS_MIME)
+            if text:
+                text = "".join(text) if isinstance(text, list) else text
+                Path(app.outdir, "claims.json").write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+                return
+    raise RuntimeError(f"{executed} has no {CLAIMS_MIME} output: the scorecard chapter must display claims.to_json()")
 
 
 def _register_bibliography_style() -> None:

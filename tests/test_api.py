@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 import ssekit
+import ssekit.claims
 
 PKG = Path(ssekit.__file__).parent
-PAPERS = ("chen2021", "mishra2023", "kim2025", "alabdali2022")
+PAPERS = tuple(ssekit.claims.paper_keys())  # the one list: ssekit/data/papers.toml
 MODULES = sorted(m.name for m in pkgutil.walk_packages(ssekit.__path__, "ssekit.") if not m.name.endswith("__main__"))
 
 

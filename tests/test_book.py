@@ -127,7 +127,11 @@ def test_pages_exist(build):
 
 @whole_book
 def test_claims_json_matches_registry(build):
+    """claims.json is the scorecard chapter's own output: valid against its JSON Schema, the same statuses as now."""
+    import jsonschema
+
     payload = json.loads((build / "html" / "claims.json").read_text())
+    jsonschema.validate(payload, claims.JSON_SCHEMA)
     fresh = {r.claim.id: r.status for r in claims.evaluate_all()}
     assert {c["id"]: c["status"] for c in payload["claims"]} == fresh
 

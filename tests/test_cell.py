@@ -210,3 +210,80 @@ def test_cli_power(capsys):
     assert "largest separator keeping the polarisation under 0.1 V at 1C" in capsys.readouterr().out
     assert cli.main(["cell", "power", "--c-rate", "5", "--max-polarisation-v", "0.01"]) == 1
     assert cli.main(["cell", "power", "--c-rate", "-1"]) == 2
+
+
+def test_li_in_expands_by_the_liin_crystal_volume():
+    from ssekit.chemistry import cell_volume, crystal_density, molar_mass
+
+    p = cell.load_config("ncm811_liin")
+    a = p["alloy_lattice_a"].value
+    v_liin = molar_mass("LiIn") / crystal_density("LiIn", cell_volume(a, a, a, 90, 90, 90), 8)
+    v_in = molar_mass("In") / p["alloy_density"].value
+    assert p["alloy_volume_change"].value == pytest.approx(v_liin / v_in - 1, abs=1e-3)
+    r = cell.stack(p, 30.0).iloc[0]
+    # a share 1/N:P of the indium takes up the cathode's lithium at charge
+    assert r["anode_um_charged"] == pytest.approx(r["anode_um"] * (1 + 0.498 / p["np_ratio"].value), rel=1e-3)
+
+
+def test_lithium_excess_differs_between_lithiated_and_sulfur_cathodes():
+    assert cell.lithium_excess(cell.load_config("ncm811_li")) == pytest.approx(1.5)
+    assert cell.lithium_excess(cell.load_config("s_li")) == pytest.approx(0.5)
+    assert cell.lithium_excess(cell.load_config("ncm811_graphite")) is None
+
+
+def test_without_the_separator_energy_does_not_depend_on_its_thickness():
+    p = cell.load_config("ncm811_li")
+    on, off = cell.stack(p, [10.0, 100.0]), cell.stack(p, [10.0, 100.0], count_separator=False)
+    assert on["Wh_per_kg"].iloc[0] > on["Wh_per_kg"].iloc[1]
+    assert off["Wh_per_kg"].iloc[0] == pytest.approx(off["Wh_per_kg"].iloc[1])
+    assert off["Wh_per_L"].iloc[0] == pytest.approx(off["Wh_per_L"].iloc[1])
+
+
+@pytest.mark.parametrize("name,target,kind", [("ncm811_li", 350, "Wh_per_kg"), ("s_li", 750, "stack_Wh_per_L"),
+                                              ("ncm811_anodefree", 600, "Wh_per_L")])
+def test_two_point_threshold_is_the_crossing(name, target, kind):
+    p = cell.load_config(name)
+    t = cell.threshold(p, target, kind)
+    r = cell.stack(p, [t * 0.999, t * 1.001])[kind].to_numpy()
+    assert r[0] > target > r[1]
+
+
+def test_anode_free_volume_state_is_named_and_both_states_reported():
+    from ssekit.kim2025 import energy as ke
+
+    r = cell.stack(cell.load_config("ncm811_anodefree"), 20.0).iloc[0]
+    assert r["stack_Wh_per_L_discharged"] > 1100 > r["stack_Wh_per_L_charged"]
+    rep = ke.claim_anodefree(ke.inputs_anodefree_wh_per_l())
+    assert "charged state" in rep.note and "discharged-state" not in rep.note
+    assert rep.value == pytest.approx(r["Wh_per_L"])
+
+
+def test_bipolar_claim_is_untestable_only_when_the_stacks_have_the_same_volume():
+    from ssekit.kim2025 import energy as ke
+
+    inputs = ke.inputs_750_bipolar()
+    assert not ke.claim_bipolar_750(inputs).checkable
+    thinner = dict(inputs, params=ke._set(inputs["params"], bipolar_cc_thickness=5.0))
+    rep = ke.claim_bipolar_750(thinner)
+    assert rep.checkable and rep.value > cell.threshold(inputs["monopolar"], 750, "Wh_per_L")
+
+
+def test_argyrodite_search_covers_every_shipped_table():
+    from ssekit.kim2025 import mechanics as km
+
+    inputs = km.inputs_argyrodite_beyond_10()
+    assert set(inputs["tables"]) == {"OBELiX training split", "Liverpool Ionics (20-30 °C)", "Laskowski 2023"}
+    rep = km.claim_argyrodite_beyond_10(inputs)
+    assert rep.value > 1e-2 and "Liverpool" in rep.note
+    assert km.argyrodite_like("Li6PS5Cl") and not km.argyrodite_like("Li10GeP2S12")
+
+
+def test_route_sentence_follows_the_table():
+    from ssekit.kim2025 import energy as ke
+
+    t = ke.routes_on_curves()
+    text = ke.routes_sentence(t)
+    reach = t[t["cell Wh/kg"] >= 350]
+    for route in reach["route"]:
+        assert route in text.split(" reach")[0]
+    assert "thermocompression (40 µm)" in text.split(" reach")[0]

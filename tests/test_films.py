@@ -135,7 +135,7 @@ def test_active_data_switches_with_the_environment(tmp_path, monkeypatch):
     films.make_surrogate(seed=3, n=40).to_csv(path, index=False)
     monkeypatch.setenv(films.ENV_VAR, str(path))
     d = films.active_film_data()
-    assert not d.is_surrogate and d.data_kind == "real data" and len(d.table) == 40
+    assert not d.is_surrogate and d.data_kind == "paper data" and len(d.table) == 40
     small_table().to_csv(path, index=False)  # 5 films: too few for the analysis
     with pytest.raises(DataValidationError, match="5 film row.*at least 30"):
         films.active_film_data()

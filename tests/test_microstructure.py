@@ -141,3 +141,55 @@ def test_too_large_image_refused(tmp_path, monkeypatch):
     np.save(f, np.zeros((5, 5, 5), dtype=np.int8))
     with pytest.raises(InputError, match="too large"):
         ms.read_image(f)
+
+
+# ---------------------------------------------------------------- composites in µm (the Alabdali chapter's model)
+
+def test_composite_is_physical_and_grid_independent():
+    c = ms.composite(8.0, 0.45, 0.45, 2.0, 1.0, binder_frac=0.02, seed=3)
+    coarse, fine = ms.voxelise_composite(c, 0.5), ms.voxelise_composite(c, 0.25)
+    assert coarse.shape == (16, 16, 16) and fine.shape == (32, 32, 32)
+    fc, ff = ms.volume_fractions(coarse), ms.volume_fractions(fine)
+    for phase in ("active material", "solid electrolyte", "binder", "pore"):
+        assert fc[phase] == pytest.approx(ff[phase], abs=0.03), phase  # one microstructure, two grids
+    assert ff["binder"] == pytest.approx(0.02, abs=0.006)
+    assert np.array_equal(coarse, ms.voxelise_composite(ms.composite(8.0, 0.45, 0.45, 2.0, 1.0, binder_frac=0.02,
+                                                                     seed=3), 0.5))
+
+
+def test_composite_pairs_share_their_spheres():
+    dense = ms.composite(8.0, 0.5, 0.5, 2.0, 1.0, seed=1)
+    porous = ms.composite(8.0, 0.45, 0.45, 2.0, 1.0, seed=1)
+    k = len(porous.am_centres)
+    assert k < len(dense.am_centres) and np.array_equal(porous.am_centres, dense.am_centres[:k])
+    assert dense.se_centres is None  # dense: the SE fills what the AM leaves
+    img = ms.voxelise_composite(dense, 0.5)
+    assert ms.volume_fractions(img)["pore"] == 0
+
+
+def test_binder_sits_at_contacts_unless_asked_otherwise():
+    def touching_am(img):
+        b = img == ms.BINDER
+        near = np.zeros_like(b)
+        for ax in range(3):
+            for sh in (1, -1):
+                near |= np.roll(img == ms.AM, sh, axis=ax)
+        return (b & near).sum() / b.sum()
+
+    kw = dict(box_um=8.0, am_frac=0.45, se_frac=0.45, am_radius_um=2.0, se_radius_um=1.0, binder_frac=0.03, seed=0)
+    at_contacts = touching_am(ms.voxelise_composite(ms.composite(**kw), 0.25))
+    at_random = touching_am(ms.voxelise_composite(ms.composite(**kw, binder_at="random"), 0.25))
+    assert at_contacts > 0.5 and at_contacts > at_random + 0.2
+
+
+@pytest.mark.parametrize("kw, words", [
+    (dict(am_frac=0.7, se_frac=0.5), ["am_frac + se_frac"]),
+    (dict(binder_at="everywhere"), ["binder_at", "everywhere"]),
+    (dict(am_radius_um=6.0), ["am_radius_um", "µm"]),
+])
+def test_impossible_composites_refused(kw, words):
+    args = dict(box_um=10.0, am_frac=0.45, se_frac=0.45, am_radius_um=2.0, se_radius_um=1.0, binder_frac=0.02)
+    with pytest.raises(InputError) as err:
+        ms.composite(**{**args, **kw})
+    for w in words:
+        assert w in str(err.value)

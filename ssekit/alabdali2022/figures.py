@@ -3,23 +3,51 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
+import numpy as np
+import seaborn as sns
 from matplotlib.colors import ListedColormap
+from matplotlib.ticker import NullLocator
 
 from ..physics import microstructure as ms
-from ..style import OKABE_ITO, fit_text
+from ..style import OKABE_ITO, box_with_points, fit_text
 from . import analysis
 
-__all__ = ["composite_slice", "sweeps", "size_ratio"]
+__all__ = ["composite_slice", "ratios", "thickness", "CLAIM_LABELS"]
 
 PHASE_COLOURS = ["white", OKABE_ITO[0], OKABE_ITO[1], "black"]  # pore, SE, AM, binder
 
+#: Larger text than the book's default, so the figures stay readable when a phone shrinks them.
+_LARGE = {"font.size": 13, "axes.labelsize": 13, "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12}
 
-SIGMA_RATIO = r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$"
-BRUGGEMAN = r"Bruggeman $\varepsilon^{1.5}$"
 
-def composite_slice(img, z: int | None = None):
-    """One z-slice of a labelled voxel composite, phases in the book's colours.
+def _large_text(f):
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(_LARGE):
+            return f(*args, **kwargs)
+    return wrapper
+
+#: Reader's label of each voxel claim's ratio (what is divided by what).
+CLAIM_LABELS = {
+    "binder": "ionic σ: 2 vol% binder / none",
+    "binder_area": "AM|SE area: 2 vol% binder / none",
+    "porosity": "ionic σ: 10 % pores / dense",
+    "porosity_electronic": "electronic σ: 10 % pores / dense",
+    "small_am": "SE tortuosity: small AM / large AM",
+    "large_am_ionic": "ionic σ: large AM / small AM",
+    "small_am_electronic": "electronic σ: small AM / large AM",
+    "small_am_percolation": "AM in spanning network: small / large",
+    "small_am_area": "AM|SE area: small AM / large AM",
+    "thickness_thin": "electronic σ: 20 µm / 4 µm electrode",
+    "thickness_thick": "electronic σ: 20 µm / 10 µm electrode",
+}
+
+
+@_large_text
+def composite_slice(img, z: int | None = None, voxel_um: float = 0.5):
+    """One z-slice of a labelled voxel composite, phases in the book's colours, axes in µm.
 
     Parameters
     ----------
@@ -27,56 +55,88 @@ def composite_slice(img, z: int | None = None):
         3D array of phase labels (see :data:`ssekit.physics.microstructure.PHASES`).
     z : int, optional
         Slice index (default: the middle).
+    voxel_um : float
+        Voxel size in µm (for the axes).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     z = img.shape[2] // 2 if z is None else z
-    fig, ax = plt.subplots(figsize=(4.2, 4.2))
-    ax.imshow(img[:, :, z], cmap=ListedColormap(PHASE_COLOURS), vmin=-0.5, vmax=3.5, interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    ext = (0, img.shape[1] * voxel_um, img.shape[0] * voxel_um, 0)
+    ax.imshow(img[:, :, z], cmap=ListedColormap(PHASE_COLOURS), vmin=-0.5, vmax=3.5, interpolation="nearest",
+              extent=ext)
+    ax.set_xlabel("x (µm)")
+    ax.set_ylabel("y (µm)")
     ax.grid(False)
     for colour, name in zip(PHASE_COLOURS, [ms.PHASES[p] for p in sorted(ms.PHASES)]):
-        ax.scatter([], [], marker="s", color=colour, edgecolors="black", label=name)
-    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1))
-    return fit_text(fig)
-
-
-def sweeps():
-    """σ_eff/σ_SE and tortuosity factor against binder and porosity, with Bruggeman."""
-    fig, axes = plt.subplots(2, 2, figsize=(8, 5.6), sharey="row")
-    for j, (kind, col, label) in enumerate((("binder", "binder", "binder (volume fraction)"),
-                                            ("porosity", "porosity", "porosity (volume fraction)"))):
-        s = analysis.sweep(kind)
-        axes[0, j].plot(s[col], s["sigma_eff"], "o-", color=OKABE_ITO[0], label="voxel solve")
-        axes[0, j].plot(s[col], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label=BRUGGEMAN)
-        axes[1, j].plot(s[col], s["tau"], "o-", color=OKABE_ITO[0])
-        axes[1, j].set_xlabel(label)
-        for i in (0, 1):
-            axes[i, j].xaxis.set_major_locator(MaxNLocator(5))  # porosity ticks would otherwise collide
-    axes[0, 0].set_ylabel(SIGMA_RATIO + " (–)")
-    axes[1, 0].set_ylabel("tortuosity factor τ (–)")
-    axes[0, 0].legend(fontsize=9)
+        ax.scatter([], [], marker="s", s=60, color=colour, edgecolors="black", label=name)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
     fig.tight_layout()
     return fit_text(fig)
 
 
-def size_ratio():
-    """SE σ_eff and tortuosity, AM percolating fraction and AM-SE area against the AM/SE size ratio (explicit SE)."""
-    s = analysis.size_ratio()
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
-    axes[0].plot(s["size_ratio"], s["sigma_eff"], "o-", color=OKABE_ITO[0], label=SIGMA_RATIO)
-    axes[0].plot(s["size_ratio"], ms.bruggeman(s["eps_SE"]), "s--", color=OKABE_ITO[1], label=BRUGGEMAN)
-    axes[0].set_ylabel(SIGMA_RATIO + " (–)")
-    axes[0].legend(fontsize=9)
-    axes[1].plot(s["size_ratio"], s["tau_SE"], "o-", color=OKABE_ITO[0])
-    axes[1].set_ylabel("SE tortuosity factor (–)")
-    axes[2].plot(s["size_ratio"], s["AM percolating"], "o-", color=OKABE_ITO[2], label="AM percolating fraction")
-    axes[2].plot(s["size_ratio"], s["AM-SE area (1/r_AM)"], "s--", color=OKABE_ITO[3], label="AM–SE area × r_AM")
-    axes[2].legend(fontsize=9)
-    for a in axes:
-        a.set_xlabel("AM/SE radius ratio (–)")
+@_large_text
+def ratios(table, thresholds: dict[str, tuple[str, float]]):
+    """Per-seed paired ratios of every voxel claim (one row per claim), with each claim's threshold.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`ssekit.alabdali2022.analysis.ratios_table` (claim, seed, ratio).
+    thresholds : dict
+        claim -> (rule, value): 'less', 'greater' or 'abs' (then value is the
+        tolerance around 1), drawn as a black tick.
+    """
+    df = table.dropna(subset=["ratio"]).copy()
+    pos = df.loc[df["ratio"] > 0, "ratio"]
+    lo, hi = min(0.2, pos.min() * 0.9), max(8.0, pos.max() * 1.1)  # every point inside
+    zeros = bool((df["ratio"] <= 0).any())
+    if zeros:  # a zero (no spanning network) is drawn at the left edge, with a tick labelled 0
+        lo = lo / 1.6
+        df.loc[df["ratio"] <= 0, "ratio"] = lo * 1.15
+    df["claim"] = df["claim"].map(CLAIM_LABELS)
+    order = [CLAIM_LABELS[k] for k in CLAIM_LABELS if CLAIM_LABELS[k] in set(df["claim"])]
+    fig, ax = plt.subplots(figsize=(8.8, 6.8))
+    sns.stripplot(data=df, x="ratio", y="claim", order=order, ax=ax, color=OKABE_ITO[0], size=4, jitter=0.25,
+                  alpha=0.7)
+    med = df.groupby("claim")["ratio"].median()
+    for i, lab in enumerate(order):
+        ax.plot([med[lab]] * 2, [i - 0.35, i + 0.35], color=OKABE_ITO[1], lw=3, solid_capstyle="butt",
+                label="median" if i == 0 else None)
+        key = next(k for k, v in CLAIM_LABELS.items() if v == lab)
+        rule, val = thresholds[key]
+        lines = [1 - val, 1 + val] if rule == "abs" else [val]
+        for x in lines:
+            ax.plot([x, x], [i - 0.42, i + 0.42], color="black", lw=1.5, ls="--",
+                    label="threshold of the claim" if (i == 0 and x == lines[0]) else None)
+    ax.set_xscale("log")
+    ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32) if lo * 1.5 <= t <= hi]
+    labels = [f"{t:g}" for t in ticks]
+    if zeros:
+        ticks, labels = [lo * 1.15] + ticks, ["0"] + labels
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(labels)
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("ratio of the two composites, per seed (–, log scale)")
+    ax.set_ylabel("")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    fig.tight_layout()
+    return fit_text(fig)
+
+
+@_large_text
+def thickness(df):
+    """Electronic σ_eff of the 4, 10 and 20 µm electrodes, one point per seed (box plot with points)."""
+    col = analysis.LABELS["sigma_el"]
+    d = df.copy()
+    d["electrode thickness (µm)"] = d["electrode thickness (µm)"].map(lambda v: f"{v:g}")
+    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    box_with_points(d, "electrode thickness (µm)", col, ax, color=OKABE_ITO[2])
+    ax.set_ylabel(r"electronic $\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{AM}$ (–)")
+    ax.set_xlabel("electrode thickness (µm)")
+    ax.set_ylim(bottom=-0.01)  # seeds at zero (no spanning network) stay visible
     fig.tight_layout()
     return fit_text(fig)

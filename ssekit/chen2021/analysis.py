@@ -10,8 +10,9 @@ status is 'surrogate', never 'reproduced'.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -25,22 +26,14 @@ from ..ml import filmclass as filmml
 from ..physics import asr
 from . import films
 
-__all__ = ["SEED", "N_REPEATS", "MIN_FILMS_PER_CLASS", "reported", "table1", "Analysis", "analysis", "corr", "claim_dot_rd_corr",
-           "claim_sigma_rd_corr", "claim_sigma_resistance_corr", "best_k", "claim_k_silhouette",
-           "claim_kw_sigma", "claim_kw_rd", "class_mean", "claim_class1_ls", "claim_class3_p_highest",
-           "claim_class3_xb_highest", "claim_anova_interaction", "claim_anova_p_no_effect",
-           "claim_f1_single", "claim_f1_repeated", "film_vs_pellet", "break_even_pellet_thickness",
-           "claim_film_vs_pellet", "ion_electron_orders", "claim_orders_powder", "claim_orders_film",
-           "cell_figures", "claim_first_discharge", "claim_class2_short", "banner_html", "PC_INPUTS", "class_median",
-           "claim_class3_worst_rd", "claim_high_sigma_classes_higher_ls", "by_p", "claim_thickness_rises_with_p",
-           "claim_sigma_falls_with_p", "THICK_REGION", "DRASTIC_RATIO", "thick_region_ratio", "claim_thickness_jump",
-           "low_dot_locations", "SHIFT_SHARE", "claim_low_dot_shifts", "anova_variants", "claim_f1_recipe_single",
-           "claim_f1_recipe_repeated", "boundary_geometry", "SLOPE_DEG", "MOVE_SHARE", "claim_boundary_sloped",
-           "claim_boundary_moves", "claim_order_along_ls", "conclusions", "UNCERTAIN",
-           "N_ROBUSTNESS_SEEDS", "robustness", "robustness_summary", "POWER_SIZES", "power"]
+__all__ = ["SEED", "MIN_FILMS_PER_CLASS", "reported", "table1", "table1_summary", "Analysis", "analysis", "PC_INPUTS",
+           "film_vs_pellet", "break_even_pellet_thickness", "claim_film_vs_pellet", "ion_electron_orders",
+           "cell_figures", "claim_first_discharge", "claim_class2_short", "banner_html", "THICK_REGION",
+           "DRASTIC_RATIO", "thick_region_ratio", "low_dot_locations", "SHIFT_SHARE", "anova_variants",
+           "boundary_geometry", "SLOPE_DEG", "MOVE_SHARE", "conclusions", "UNCERTAIN", "N_ROBUSTNESS_SEEDS",
+           "robustness", "robustness_summary", "robustness_sentence", "POWER_SIZES", "power"]
 
 SEED = 0  # seed of every stochastic step of the workflow (K-means, splits, oversampling)
-N_REPEATS = 100
 
 
 def reported():
@@ -51,6 +44,32 @@ def reported():
 def table1() -> pd.DataFrame:
     """The paper's Table 1: recently reported sulfide SSE films (literature)."""
     return read_csv("chen2021/table1.csv")
+
+
+def _sci(v: float) -> str:
+    m, e = f"{v:.1e}".split("e")
+    return f"{m} × 10{str(int(e)).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
+
+
+def table1_summary() -> pd.DataFrame:
+    """Table 1 with the columns the chapter plots: electrolyte, binder, σ, thickness and reference.
+
+    σ ranges print as 'low – high'; a value the paper does not give prints as
+    'not given'. The other columns (solvent, binder content, L:S) are in
+    :func:`table1`.
+
+    Examples
+    --------
+    >>> list(table1_summary().columns)
+    ['electrolyte', 'binder', 'ionic conductivity (S/cm)', 'thickness (µm)', 'reference']
+    """
+    t = table1()
+    lo, hi = t["sigma_low_S_per_cm"], t["sigma_high_S_per_cm"]
+    sigma = [("not given" if pd.isna(a) else _sci(a) if a == b else f"{_sci(a)} – {_sci(b)}") for a, b in zip(lo, hi)]
+    thick = ["not given" if pd.isna(h) else f"{h:g}" for h in t["thickness_um"]]
+    ref = [r.replace("Chen 2021 ", "").replace("ref ", "ref. ").strip("()") for r in t["ref"]]
+    return pd.DataFrame({"electrolyte": t["electrolyte"], "binder": t["binder"], "ionic conductivity (S/cm)": sigma,
+                         "thickness (µm)": thick, "reference": ref})
 
 
 @dataclass
@@ -79,23 +98,6 @@ class Analysis:
     def pc_table(self) -> pd.DataFrame:
         """The films with their PC1 and PC2 scores (the paper's SVM plane) and classes."""
         return self.df.assign(PC1=self.pca.scores["PC1"].to_numpy(), PC2=self.pca.scores["PC2"].to_numpy())
-
-    @cached_property
-    def repeated(self) -> pd.DataFrame:
-        """F1 of the recipe reading over N_REPEATS random 80/20 splits (C tuned inside each)."""
-        return memory().cache(filmml.repeated_f1)(self.df, self.classes, n_splits=N_REPEATS, seed=SEED)
-
-    @cached_property
-    def repeated_pc(self) -> pd.DataFrame:
-        """F1 of the paper's reading (SVM on PC1-PC2) over N_REPEATS random 80/20 splits."""
-        return memory().cache(filmml.repeated_f1)(self.pc_table, self.classes, n_splits=N_REPEATS, seed=SEED,
-                                                  inputs=PC_INPUTS)
-
-    @cached_property
-    def repeated_stratified(self) -> pd.DataFrame:
-        """The recipe reading over stratified splits (the declared variant)."""
-        return memory().cache(filmml.repeated_f1)(self.df, self.classes, n_splits=N_REPEATS, seed=SEED,
-                                                  stratified=True)
 
     @property
     def sigma_good(self) -> np.ndarray:
@@ -144,131 +146,27 @@ def _analysis(key: str) -> Analysis:
     )
 
 
-def analysis() -> Analysis:
-    """The workflow on the active film table (computed once per process and table)."""
+def _shared() -> Analysis:
+    """The cached workflow object itself (module-internal: never handed out)."""
     return _analysis(films.active_film_data().source)
 
 
-def _rep(value, note: str = "", by_construction_on_surrogate: str = "") -> Reproduction:
-    a = analysis()
-    tag = "SURROGATE data" if a.data.is_surrogate else a.data.source
-    return Reproduction(value, data=a.data.data_kind, note=f"{tag}; {note}".rstrip("; "),
-                        by_construction=by_construction_on_surrogate if a.data.is_surrogate else "")
+def analysis() -> Analysis:
+    """The workflow on the active film table: computed once per process and table, handed out as a copy.
+
+    Editing the returned object (a table, a class label) changes that copy
+    only, never a later call or a claim.
+    """
+    return copy.deepcopy(_shared())
 
 
 # ---- Figure 2a: PCA ------------------------------------------------------
 
-def corr(x: str, y: str) -> float:
-    """Pearson correlation of two columns of the active film table."""
-    return float(analysis().df[[x, y]].corr().iloc[0, 1])
-
-
-def claim_dot_rd_corr() -> Reproduction:
-    """Claim ``chen2021.pca.dot_rd_corr`` (Fig. 2a): DoT and RD strongly correlated."""
-    return _rep(corr("DoT_um", "RD"), "Pearson r over all films; the 0.7 threshold for 'strong' is ours",
-                "the surrogate makes DoT = RD x thickness exactly, so the correlation follows from the generator")
-
-
-def claim_sigma_rd_corr() -> Reproduction:
-    """Claim ``chen2021.pca.sigma_rd_corr`` (Fig. 2a): σ and RD not linearly correlated."""
-    return _rep(abs(corr("sigma_S_per_cm", "RD")), "|Pearson r|; the 0.3 threshold for 'not linearly correlated' is ours")
-
-
-def claim_sigma_resistance_corr() -> Reproduction:
-    """Claim ``chen2021.pca.sigma_resistance_corr`` (Fig. 2a): σ inversely correlated with resistance."""
-    return _rep(corr("sigma_S_per_cm", "resistance_ohm"), "Pearson r",
-                "the surrogate computes R = h / (σ A), so the sign follows from the generator")
-
 
 # ---- Figure 2b-d: K-means, Kruskal-Wallis ---------------------------------
 
-def best_k() -> int:
-    """Number of clusters with the highest mean silhouette on the retained components."""
-    s = analysis().scan["silhouette"]
-    return int(s.idxmax())
-
-
-def claim_k_silhouette() -> Reproduction:
-    """Claim ``chen2021.kmeans.k`` (Fig. 2b): number of clusters best supported by the data."""
-    a = analysis()
-    s = a.scan["silhouette"]
-    return _rep(best_k(), f"k with the highest silhouette on {a.n_pc} PCs (k=3: {s[3]:.2f}, best: {s.max():.2f}); "
-                          "the book uses k=3 as the paper does")
-
-
-def claim_kw_sigma() -> Reproduction:
-    """Claim ``chen2021.kw.sigma`` (Fig. 2c): Kruskal-Wallis p of σ across classes."""
-    return _rep(analysis().kw_sigma[1], "Kruskal-Wallis p, conductivity across the 3 classes")
-
-
-def claim_kw_rd() -> Reproduction:
-    """Claim ``chen2021.kw.rd`` (Fig. 2d): Kruskal-Wallis p of RD across classes."""
-    return _rep(analysis().kw_rd[1], "Kruskal-Wallis p, RD across the 3 classes")
-
-
-def class_mean(column: str, cls: int) -> float:
-    """Mean of ``column`` over the films of class ``cls``."""
-    return float(analysis().summary.loc[cls, (column, "mean")])
-
-
-def class_median(column: str, cls: int) -> float:
-    """Median of ``column`` over the films of class ``cls``."""
-    a = analysis()
-    return float(a.df.loc[a.classes == cls, column].median())
-
-
-def claim_class1_ls() -> Reproduction:
-    """Claim ``chen2021.class1.ls`` (text, Fig. 2): mean L:S of class 1."""
-    a = analysis()
-    return _rep(class_mean("LS_uL_per_mg", 1), f"class-1 mean L:S (sd {a.summary.loc[1, ('LS_uL_per_mg', 'std')]:.2f}, "
-                                               f"n = {int(a.summary.loc[1, ('n', '')])})",
-                "the surrogate's best-uniformity L:S (ls_opt_at_xb50 = 0.92) is the paper's class-1 mean itself")
-
-
-def claim_class3_p_highest() -> Reproduction:
-    """Claim ``chen2021.class3.p`` (text, Fig. 2): class 3 has the highest mean P%."""
-    m = [class_mean("P_pct", c) for c in (1, 2, 3)]
-    return _rep(bool(m[2] > max(m[0], m[1])), "mean P% per class: " + ", ".join(f"{v:.2f}" for v in m))
-
-
-def claim_class3_xb_highest() -> Reproduction:
-    """Claim ``chen2021.class3.xb`` (text, Fig. 2): class 3 has the highest mean X:B."""
-    m = [class_mean("XB_vol_pct", c) for c in (1, 2, 3)]
-    return _rep(bool(m[2] > max(m[0], m[1])), "mean X:B per class: " + ", ".join(f"{v:.1f}" for v in m))
-
-
-def claim_class3_worst_rd() -> Reproduction:
-    """Claim ``chen2021.class3.rd`` (text, Fig. 2d): class 3 has the worst (highest) median RD."""
-    m = [class_median("RD", c) for c in (1, 2, 3)]
-    return _rep(bool(m[2] > max(m[0], m[1])), "median RD per class: " + ", ".join(f"{v:.3f}" for v in m)
-                + "; class 3 is the lowest-σ cluster by the naming rule, so only its RD is tested")
-
-
-def claim_high_sigma_classes_higher_ls() -> Reproduction:
-    """Claim ``chen2021.classes.ls_sigma`` (text): the high-σ classes (1, 2) contain higher L:S than class 3."""
-    m = [class_mean("LS_uL_per_mg", c) for c in (1, 2, 3)]
-    return _rep(bool(min(m[0], m[1]) > m[2]), "mean L:S per class: " + ", ".join(f"{v:.2f}" for v in m) + " µL/mg")
-
 
 # ---- Movies S1-S3 and Figure 3 ---------------------------------------------
-
-def by_p(column: str) -> pd.Series:
-    """Mean of ``column`` at each polymer content P%."""
-    return analysis().df.groupby("P_pct")[column].mean()
-
-
-def claim_thickness_rises_with_p() -> Reproduction:
-    """Claim ``chen2021.films.thickness_p`` (Movie S1): mean thickness rises with P%."""
-    m = by_p("thickness_um")
-    return _rep(bool((np.diff(m.to_numpy()) > 0).all()), "mean thickness per P%: "
-                + ", ".join(f"{p:g}: {v:.0f}" for p, v in m.items()) + " µm")
-
-
-def claim_sigma_falls_with_p() -> Reproduction:
-    """Claim ``chen2021.films.sigma_p`` (Movie S3): mean σ falls with P%."""
-    m = by_p("sigma_S_per_cm")
-    return _rep(bool((np.diff(m.to_numpy()) < 0).all()), "mean σ per P%: "
-                + ", ".join(f"{p:g}: {v:.2e}" for p, v in m.items()) + " S/cm")
 
 
 #: "high X:B, low L:S and P% larger than 5 %" (Chen et al. 2021, text on Movies S1-S3), made explicit.
@@ -279,7 +177,7 @@ DRASTIC_RATIO = 1.5
 
 def thick_region_ratio() -> float:
     """Mean thickness of films at X:B >= 75, L:S <= 0.8 and P% > 5 over that of all other films."""
-    df = analysis().df
+    df = _shared().df
     r = THICK_REGION
     inside = (df["XB_vol_pct"] >= r["XB_min"]) & (df["LS_uL_per_mg"] <= r["LS_max"]) & (df["P_pct"] > r["P_min_exclusive"])
     if inside.sum() == 0 or (~inside).sum() == 0:
@@ -287,16 +185,9 @@ def thick_region_ratio() -> float:
     return float(df.loc[inside, "thickness_um"].mean() / df.loc[~inside, "thickness_um"].mean())
 
 
-def claim_thickness_jump() -> Reproduction:
-    """Claim ``chen2021.films.thickness_jump`` (Movie S1): much thicker films at high X:B, low L:S, P% > 5."""
-    ratio = thick_region_ratio()
-    return _rep(bool(ratio > DRASTIC_RATIO), f"mean thickness there / elsewhere = {ratio:.2f} (the book reads "
-                f"'drastically' as more than {DRASTIC_RATIO:g}x)")
-
-
 def low_dot_locations() -> pd.DataFrame:
     """Where the interpolated DoT is lowest on the L:S x X:B plane, at each measured P%."""
-    df = analysis().df
+    df = _shared().df
     rows = []
     for P in sorted(df["P_pct"].unique()):
         surf = filmml.surface(df, "DoT_um", P)
@@ -313,23 +204,11 @@ def low_dot_locations() -> pd.DataFrame:
 SHIFT_SHARE = 0.25
 
 
-def claim_low_dot_shifts() -> Reproduction:
-    """Claim ``chen2021.films.low_dot_shift`` (Movie S2): the low-DoT region moves as P% changes."""
-    loc = low_dot_locations()
-    df = analysis().df
-    xy = np.column_stack([(loc["LS_uL_per_mg"] - df["LS_uL_per_mg"].min()) / np.ptp(df["LS_uL_per_mg"]),
-                          (loc["XB_vol_pct"] - df["XB_vol_pct"].min()) / np.ptp(df["XB_vol_pct"])])
-    d = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1)).max() / np.sqrt(2)
-    return _rep(bool(d > SHIFT_SHARE), f"largest move of the DoT minimum between P% levels: {d:.0%} of the "
-                f"diagonal (threshold {SHIFT_SHARE:.0%}); minima at " + "; ".join(
-                    f"P {p:g}: L:S {r.LS_uL_per_mg:.2f}, X:B {r.XB_vol_pct:.0f}" for p, r in loc.iterrows()))
-
-
 # ---- ANOVA on log(RD) -----------------------------------------------------
 
 def anova_variants() -> pd.DataFrame:
     """p-values of the ANOVA terms with P% as a factor (the paper's reading), a covariate, and all factors."""
-    df = analysis().df
+    df = _shared().df
     out = {}
     for how in filmml.ANOVA_FORMULAS:
         t = filmml.anova_log_rd(df, how)
@@ -337,50 +216,7 @@ def anova_variants() -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def claim_anova_interaction() -> Reproduction:
-    """Claim ``chen2021.anova.interaction`` (text): p of the L:S x X:B interaction on ln(RD)."""
-    return _rep(float(analysis().anova.loc["L:S x X:B", "PR(>F)"]),
-                "type-II ANOVA of ln(RD) ~ C(P) + L:S * X:B, p of the interaction")
-
-
-def claim_anova_p_no_effect() -> Reproduction:
-    """Claim ``chen2021.anova.p_on_rd`` (text): no statistical effect of P% on RD."""
-    v = anova_variants().loc["P"]
-    return _rep(float(analysis().anova.loc["P", "PR(>F)"]), f"p of C(P) in ln(RD) ~ C(P) + L:S * X:B; as a covariate "
-                f"{v['covariate']:.2g}, with every input a factor {v['all factors']:.2g}")
-
-
 # ---- SVM ------------------------------------------------------------------
-
-def _f1_note(r: pd.Series, what: str) -> str:
-    lo, hi = r.quantile([0.025, 0.975])
-    return f"median macro F1 over {len(r)} random 80/20 splits of the {what}, 95 % interval {lo:.2f}-{hi:.2f}"
-
-
-def claim_f1_single() -> Reproduction:
-    """Claim ``chen2021.svm.f1`` (text, Fig. 4): F1 of the paper's reading, a linear SVM on PC1-PC2."""
-    s = analysis().split_pc
-    return _rep(float(s.f1_macro), f"macro F1 on one random 20 % test set of {len(s.y_test)} films, SVM on PC1-PC2 "
-                                   f"(weighted F1 {s.f1_weighted:.2f}); the classes are K-means clusters of these PCs")
-
-
-def claim_f1_repeated() -> Reproduction:
-    """Claim ``chen2021.svm.f1_repeated`` (text): F1 of the SVM on PC1-PC2 over repeated random splits."""
-    return _rep(float(analysis().repeated_pc["f1_macro"].median()), _f1_note(analysis().repeated_pc["f1_macro"],
-                                                                             "PC1-PC2 reading"))
-
-
-def claim_f1_recipe_single() -> Reproduction:
-    """Claim ``chen2021.svm.f1_recipe`` (text, Fig. 4): F1 of the recipe reading (P%, L:S, X:B -> class)."""
-    s = analysis().split
-    return _rep(float(s.f1_macro), f"macro F1 on one random 20 % test set of {len(s.y_test)} films, SVM on "
-                                   f"P%, L:S, X:B (weighted F1 {s.f1_weighted:.2f})")
-
-
-def claim_f1_recipe_repeated() -> Reproduction:
-    """Claim ``chen2021.svm.f1_recipe_repeated`` (text): F1 of the recipe reading over repeated random splits."""
-    return _rep(float(analysis().repeated["f1_macro"].median()), _f1_note(analysis().repeated["f1_macro"],
-                                                                          "recipe reading"))
 
 
 def boundary_geometry() -> pd.DataFrame:
@@ -393,7 +229,7 @@ def boundary_geometry() -> pd.DataFrame:
     plotted units, and which moves along L:S by ``-w_P/w_LS * sd_LS/sd_P``
     per wt% of P.
     """
-    a = analysis()
+    a = _shared()
     pipe = a.split.model.best_estimator_
     scale, svm = pipe.named_steps["scale"], pipe.named_steps["svm"]
     sd = dict(zip(filmml.INPUTS, scale.scale_))
@@ -415,31 +251,6 @@ def boundary_geometry() -> pd.DataFrame:
 SLOPE_DEG = 10.0
 #: ... and as moving with P% when it shifts by more than this share of the L:S range from P 3 to 10 %.
 MOVE_SHARE = 0.10
-
-
-def claim_boundary_sloped() -> Reproduction:
-    """Claim ``chen2021.svm.boundary_sloped`` (Fig. 4): the class 1 | 2 boundary is sloped on the L:S x X:B plane."""
-    g = boundary_geometry().loc["1 | 2"]
-    return _rep(bool(g["tilt_from_vertical_deg"] > SLOPE_DEG), f"tilt of the class 1 | 2 boundary from vertical "
-                f"{g['tilt_from_vertical_deg']:.1f}° (sloped if > {SLOPE_DEG:g}°), recipe reading")
-
-
-def claim_boundary_moves() -> Reproduction:
-    """Claim ``chen2021.svm.boundary_moves`` (Fig. 4): the class boundaries move as P% changes."""
-    g = boundary_geometry()
-    share = float(g["shift_share_of_LS_range"].abs().max())
-    return _rep(bool(share > MOVE_SHARE), f"largest shift of a boundary along L:S from P 3 to 10 %: {share:.0%} of "
-                f"the L:S range (moves if > {MOVE_SHARE:.0%}); " + "; ".join(
-                    f"{b}: {r.shift_share_of_LS_range:+.0%}" for b, r in g.iterrows()))
-
-
-def claim_order_along_ls() -> Reproduction:
-    """Claim ``chen2021.svm.order_along_ls`` (Fig. 4): from low to high L:S the regions are classes 3, 1, 2."""
-    a = analysis()
-    row = filmml.decision_map(a.split.model, 5.0)
-    row = row.iloc[int(np.argmin(np.abs(row.index.to_numpy() - 50.0)))]
-    seq = [int(c) for i, c in enumerate(row.to_numpy()) if i == 0 or c != row.to_numpy()[i - 1]]
-    return _rep(seq == [3, 1, 2], f"classes met along L:S at P 5 %, X:B 50 %: {seq} (recipe reading)")
 
 
 # ---- Figure S9 and Figure 6: checked arithmetic on the paper's numbers ----
@@ -464,7 +275,7 @@ def break_even_pellet_thickness() -> float:
 
 def claim_film_vs_pellet() -> Reproduction:
     """Claim ``chen2021.s9.film_vs_pellet`` (Fig. S9b): the 40 µm film has a lower impedance than the powder pellet."""
-    return Reproduction(None, checkable=False, note=(
+    return Reproduction(None, data="paper inputs", checkable=False, note=(
         f"the paper does not give the pellet's thickness; with its conductivities the film has the lower ASR for any "
         f"pellet thicker than {break_even_pellet_thickness():.0f} µm, which every pressed pellet is (Kim et al. 2025: "
         "about 800 µm), so the outcome does not depend on the data"))
@@ -474,16 +285,6 @@ def ion_electron_orders(kind: str) -> float:
     """Decades between ionic and electronic conductivity, ``kind`` 'film' or 'powder'."""
     p = reported()
     return float(np.log10(p.get_value(f"{kind}_sigma", "S/cm") / p.get_value(f"{kind}_sigma_e", "S/cm")))
-
-
-def claim_orders_powder() -> Reproduction:
-    """Claim ``chen2021.s9.orders_powder`` (Fig. S9): orders of magnitude between ionic and electronic conductivity, powder."""
-    return Reproduction(ion_electron_orders("powder"), note="log10(ionic / electronic conductivity), powder")
-
-
-def claim_orders_film() -> Reproduction:
-    """Claim ``chen2021.s9.orders_film`` (Fig. S9): orders of magnitude between ionic and electronic conductivity, film."""
-    return Reproduction(ion_electron_orders("film"), note="log10(ionic / electronic conductivity), film")
 
 
 def cell_figures() -> pd.Series:
@@ -502,12 +303,12 @@ def cell_figures() -> pd.Series:
 
 def claim_first_discharge() -> Reproduction:
     """Claim ``chen2021.cell.first_discharge`` (Fig. 6b): first discharge capacity of the class-1 film cell."""
-    return Reproduction(None, checkable=False, note="a cell measurement (149 mAh/g, first CE 74.1 %); needs lab work")
+    return Reproduction(None, data="paper inputs", checkable=False, note="a cell measurement (149 mAh/g, first CE 74.1 %); needs lab work")
 
 
 def claim_class2_short() -> Reproduction:
     """Claim ``chen2021.cell.class2_short`` (Fig. 6b): the class-2 film cell shorts during the first charge."""
-    return Reproduction(None, checkable=False, note="a cell observation; needs lab work")
+    return Reproduction(None, data="paper inputs", checkable=False, note="a cell observation; needs lab work")
 
 
 def banner_html() -> str:
@@ -529,24 +330,33 @@ def banner_html() -> str:
 def conclusions(df: pd.DataFrame, seed: int = SEED) -> dict:
     """The paper's main conclusions computed on one film table (fast version: C fixed at 1).
 
-    Returns k by silhouette, Kruskal-Wallis p of σ and RD, ANOVA p of the
-    L:S x X:B interaction and of P%, and the single-split macro F1 of both
-    SVM readings.
+    Returns k by silhouette (k = 2-5), Kruskal-Wallis p of σ and RD, ANOVA p
+    of the L:S x X:B interaction and of P%, and the single-split macro F1 of
+    both SVM readings. The same steps as the chapters (PCA of z-scores,
+    K-means with 20 restarts, the naming rule, type-II ANOVA), in their fast
+    forms from :mod:`.evidence`; the k = 3 clustering of the scan is the one
+    that names the classes.
     """
-    res = filmml.pca(df)
-    scores = res.scores.iloc[:, :res.n_retained]
-    scan = filmml.cluster_scan(scores, ks=range(2, 6), seed=seed)
-    classes = filmml.kmeans_classes(scores, df, k=3, seed=seed)
-    an = filmml.anova_log_rd(df, "factor")
-    pcs = df.assign(PC1=res.scores["PC1"].to_numpy(), PC2=res.scores["PC2"].to_numpy())
-    f1 = {}
-    for name, table, inputs in (("F1 recipe", df, filmml.INPUTS), ("F1 PC1-PC2", pcs, PC_INPUTS)):
-        f1[name] = filmml.fixed_c_f1(table, classes, inputs, seed)
-    return {"k by silhouette": int(scan["silhouette"].idxmax()),
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    from . import evidence
+
+    scores, _, _, n = evidence.pca_of(df)
+    X = scores[:, :n]
+    sil, labels3 = {}, None
+    for k in range(2, 6):
+        km = KMeans(n_clusters=k, n_init=20, random_state=seed).fit(X)
+        sil[k] = silhouette_score(X, km.labels_)
+        labels3 = km.labels_ if k == 3 else labels3
+    classes = filmml.relabel(labels3, df["sigma_S_per_cm"], df["RD"])
+    an = evidence.anova_p(df)
+    return {"k by silhouette": int(max(sil, key=sil.get)),
             "KW p σ": filmml.kruskal_by_class(df, classes, "sigma_S_per_cm")[1],
             "KW p RD": filmml.kruskal_by_class(df, classes, "RD")[1],
-            "ANOVA p L:S x X:B": float(an.loc["L:S x X:B", "PR(>F)"]),
-            "ANOVA p P%": float(an.loc["P", "PR(>F)"]), **f1}
+            "ANOVA p L:S x X:B": float(an["L:S x X:B"][0]), "ANOVA p P%": float(an["P"][0]),
+            "F1 recipe": evidence.fixed_c_f1(df[filmml.INPUTS].to_numpy(float), classes, seed),
+            "F1 PC1-PC2": evidence.fixed_c_f1(scores[:, :2], classes, seed)}
 
 
 #: Generator parameters whose values are guesses (not from the paper), and the factors they are varied by.
@@ -599,6 +409,34 @@ def robustness_summary() -> pd.DataFrame:
                         ).set_index("conclusion")
 
 
+def robustness_sentence(summary: pd.DataFrame, n_seeds: int | None = None) -> str:
+    """How often each of the paper's conclusions holds over the surrogate seeds, in one generated sentence.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"share of seeds where the paper's conclusion holds": [1.0, 0.5, 0.0]},
+    ...                  index=pd.Index(["KW p σ", "F1 recipe", "k by silhouette"], name="conclusion"))
+    >>> robustness_sentence(s, 3)[:60]
+    'Over the 3 seeds, the conclusion holds on nearly every seed '
+    """
+    words = {"k by silhouette": "three clusters best by silhouette", "KW p σ": "σ differing between the classes",
+             "KW p RD": "RD differing between the classes", "ANOVA p L:S x X:B": "the L:S × X:B interaction on RD",
+             "ANOVA p P%": "no effect of P% on RD", "F1 recipe": "F1 within ±0.05 of 94 % (recipe reading)",
+             "F1 PC1-PC2": "F1 within ±0.05 of 94 % (PC1-PC2 reading)"}
+    share = summary["share of seeds where the paper's conclusion holds"].rename(lambda k: words.get(k, k))
+
+    def join(items):
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    held = [k for k, v in share.items() if v >= 0.9]
+    part = [f"{k} ({v:.0%} of seeds)" for k, v in share.items() if 0.1 < v < 0.9]
+    never = [k for k, v in share.items() if v <= 0.1]
+    n = N_ROBUSTNESS_SEEDS if n_seeds is None else n_seeds
+    bits = [f"the conclusion holds on nearly every seed for {join(held)}" if held else "",
+            f"it holds on only part of the seeds for {join(part)}, so one study of this size can land either way"
+            if part else "", f"it almost never holds for {join(never)}" if never else ""]
+    return f"Over the {n} seeds, " + "; ".join(b for b in bits if b) + "."
+
+
 POWER_SIZES = (55, 110, 220, 440)
 
 
@@ -608,14 +446,14 @@ def _power(n_reps: int) -> pd.DataFrame:
 
 
 def _power_rows(n_reps: int) -> pd.DataFrame:
+    from . import evidence
+
     rows = []
     for n in POWER_SIZES:
         for r in range(n_reps):
             df = films.make_surrogate(seed=5000 + r, n=n)
-            res = filmml.pca(df)
-            scores = res.scores.iloc[:, :res.n_retained]
-            classes = filmml.kmeans_classes(scores, df, k=3, seed=SEED)
-            rows.append((n, r, filmml.fixed_c_f1(df, classes, filmml.INPUTS, SEED)))
+            classes = evidence.classes_of(df)
+            rows.append((n, r, evidence.fixed_c_f1(df[filmml.INPUTS].to_numpy(float), classes, SEED)))
     return pd.DataFrame(rows, columns=["films", "replicate", "F1 recipe"])
 
 

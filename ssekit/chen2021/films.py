@@ -21,6 +21,7 @@ Supporting Information (XLSX), which this project does not have.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -389,7 +390,7 @@ class FilmData:
     @property
     def data_kind(self) -> str:
         """The claims registry's word for it."""
-        return "surrogate" if self.is_surrogate else "real data"
+        return "surrogate" if self.is_surrogate else "paper data"
 
 
 @lru_cache(maxsize=4)
@@ -402,7 +403,7 @@ def _active(path: str, digest: str, sheet: str) -> FilmData:
 
 
 def active_film_data() -> FilmData:
-    """The real Table S1 if ``$SSEKIT_CHEN_TABLE_S1`` names a file, else the surrogate.
+    """The real Table S1 if ``$SSEKIT_CHEN_TABLE_S1`` names a file, else the surrogate (a fresh copy each call).
 
     ``$SSEKIT_CHEN_TABLE_S1_SHEET`` names the sheet to read (default: the
     first with Table S1's headers).
@@ -410,4 +411,5 @@ def active_film_data() -> FilmData:
     path = os.environ.get(ENV_VAR, "").strip()
     sheet = os.environ.get(SHEET_ENV_VAR, "").strip()
     digest = sha256(Path(path)) if path and Path(path).is_file() else ""
-    return _active(path, digest, sheet)
+    d = _active(path, digest, sheet)
+    return dataclasses.replace(d, table=d.table.copy())  # a copy: editing it never changes the cached table

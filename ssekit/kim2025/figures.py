@@ -6,10 +6,28 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..physics.asr import area_specific_resistance
-from ..style import LINESTYLES, OKABE_ITO, fit_text
+from ..style import LINESTYLES, OKABE_ITO
 from ..tables import label, pretty_unit
 
-__all__ = ["asr_vs_thickness", "asr_section31", "binder_and_porosity", "fig4c_with_chen_film", "energy_vs_thickness",
+#: Width (in) and smallest text size (pt) of the Kim figures: at 400 px a 4.6 in figure shows at about 0.75 of
+#: its size, so 12 pt stays above 8 pt as displayed; at 1400 px it shows at its natural size.
+PHONE_WIDTH_IN, PHONE_FONT_PT = 4.6, 12.0
+
+
+def _phone(fig, width_in: float = PHONE_WIDTH_IN, min_pt: float = PHONE_FONT_PT):
+    """Resize a figure to ``width_in`` (keeping its aspect) and raise every text to at least ``min_pt``."""
+    import matplotlib.text
+
+    w, h = fig.get_size_inches()
+    fig.set_size_inches(width_in, h * width_in / w)
+    for t in fig.findobj(matplotlib.text.Text):
+        if t.get_fontsize() < min_pt:
+            t.set_fontsize(min_pt)
+    fig.tight_layout()
+    return fig
+
+
+__all__ = ["PHONE_WIDTH_IN", "PHONE_FONT_PT", "asr_vs_thickness", "asr_section31", "binder_and_porosity", "fig4c_with_chen_film", "energy_vs_thickness", "ENERGY_PANELS",
            "sensitivity_tornado", "threshold_maps", "energy_rate"]
 
 
@@ -47,7 +65,7 @@ def asr_vs_thickness(
                     ha="right")
     ax.set_xlabel("electrolyte thickness L (µm)")
     ax.set_ylabel("area-specific resistance (Ω cm²)")
-    ax.legend(fontsize=9, loc="upper left")
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(0.0, -0.26))
     return ax
 
 
@@ -71,7 +89,8 @@ def asr_section31():
     )
     ax.axvline(kasr.params().get_value("lps_thickness", "um"), color="0.6", lw=0.8)
     ax.set_title("Electrolyte-layer ASR, Kim et al. 2025 Sec. 3.1")
-    return fit_text(fig)
+    fig.set_size_inches(6.4, 7.8)
+    return _phone(fig)
 
 
 def binder_and_porosity():
@@ -80,7 +99,7 @@ def binder_and_porosity():
 
     p = km.params()
     w = np.linspace(0, 0.10, 101)
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(4.6, 7.6))
     a1.plot(w * 100, km.relative_conductivity(w, p.get_value("pib_density", "g/cm3")), color=OKABE_ITO[0], label="PIB")
     a1.plot(w * 100, km.relative_conductivity(w, p.get_value("pbma_density", "g/cm3")), "--", color=OKABE_ITO[1],
             label="PBMA")
@@ -97,8 +116,7 @@ def binder_and_porosity():
     a2.legend(loc="lower left")
     a2.set_xlabel("porosity (%)")
     a2.set_ylabel(r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$ (–)")
-    fig.tight_layout()
-    return fit_text(fig)
+    return _phone(fig)
 
 
 def fig4c_with_chen_film():
@@ -119,56 +137,88 @@ def fig4c_with_chen_film():
             label="Chen 2021 film")
     ax.plot(L_pellet, area_specific_resistance(L_pellet, rep.get_value("powder_sigma", "S/cm")), "s", color="0.4",
             ms=8, label=f"powder pellet, {L_pellet:g} µm")
-    ax.legend(fontsize=9, loc="upper left")
-    return ax.figure
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(0.0, -0.26))
+    ax.figure.set_size_inches(6.4, 7.8)
+    return _phone(ax.figure)
+
+
+#: The review's 350 Wh/kg thresholds (Sec. 3.1), drawn as markers on the energy figure.
+_REVIEW_350 = {"ncm811_li": 60, "lco_li": 29, "s_li": 80}
+#: Panels of the energy figure: NCM811 with each anode, then the other cathodes against lithium metal.
+ENERGY_PANELS = (("NCM811 cathode, four anodes", ("ncm811_li", "ncm811_anodefree", "ncm811_graphite", "ncm811_liin")),
+                 ("other cathodes, lithium-metal anode", ("lco_li", "lco_hv_li", "s_li")))
 
 
 def energy_vs_thickness(thickness_um=None):
-    """Cell-level Wh/kg and Wh/L against separator thickness for every configuration (and NCM811 | Li bipolar)."""
+    """Cell-level Wh/kg and Wh/L against separator thickness: small multiples, labelled targets, one column.
+
+    Four panels stacked in one column (so the figure reads on a phone): Wh/kg
+    and Wh/L, each for NCM811 with its four anodes and for the other
+    cathodes with lithium metal. Colour-blind-safe colours paired with
+    distinct line styles; the targets are labelled on the plot; markers show
+    the review's 350 Wh/kg thresholds. Monopolar stacking (in the geometric
+    pouch a bipolar NCM811 | Li stack has the same volume, see the text).
+    """
     from ..physics import cell
 
     L = np.linspace(5, 200, 200) if thickness_um is None else np.asarray(thickness_um, float)
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
-    for i, (name, label) in enumerate(cell.CONFIGS.items()):
-        r = cell.stack(cell.load_config(name), L)
-        a1.plot(L, r["Wh_per_kg"], color=OKABE_ITO[i], ls=LINESTYLES[i], label=label)
-        a2.plot(L, r["Wh_per_L"], color=OKABE_ITO[i], ls=LINESTYLES[i], label=label)
-    rb = cell.stack(cell.load_config("ncm811_li", {"bipolar": 1}), L)
-    a1.plot(L, rb["Wh_per_kg"], color="black", ls="--", lw=1.5, label="NCM811 | Li, bipolar")
-    a2.plot(L, rb["Wh_per_L"], color="black", ls="--", lw=1.5, label="NCM811 | Li, bipolar")
-    for y in (350, 400):
-        a1.axhline(y, color="0.5", lw=0.8, ls=":")
-    a2.axhline(750, color="0.5", lw=0.8, ls=":")
-    a1.set_ylabel("gravimetric energy density (Wh/kg)")
-    a2.set_ylabel("volumetric energy density (Wh/L)")
-    for a in (a1, a2):
-        a.set_xlabel("separator thickness (µm)")
-    handles, labels = a1.get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=9, loc="upper center", ncol=4, bbox_to_anchor=(0.5, 0.0))
-    fig.tight_layout()
-    return fit_text(fig)
+    fig, axes = plt.subplots(4, 1, figsize=(4.6, 21.0))
+    # colours and line styles distinct within each panel; no yellow (too pale on white)
+    style = {"ncm811_li": (OKABE_ITO[0], "-"), "ncm811_anodefree": (OKABE_ITO[5], "--"),
+             "ncm811_graphite": (OKABE_ITO[2], "-."), "ncm811_liin": (OKABE_ITO[7], ":"),
+             "lco_li": (OKABE_ITO[1], "-"), "lco_hv_li": (OKABE_ITO[3], "--"), "s_li": (OKABE_ITO[4], "-.")}
+    rows = [("Wh_per_kg", "specific energy (Wh kg⁻¹)", ((350, "350 Wh/kg (DOE target)"), (400, "400 Wh/kg"))),
+            ("Wh_per_L", "energy density (Wh L⁻¹)", ((750, "750 Wh/L (DOE target)"),))]
+    k = 0
+    for col, ylabel, targets in rows:
+        for title, names in ENERGY_PANELS:
+            ax = axes[k]
+            k += 1
+            for name in names:
+                r = cell.stack(cell.load_config(name), L)
+                c, ls = style[name]
+                ax.plot(L, r[col], color=c, ls=ls, lw=2.2, label=cell.CONFIGS[name].replace(" (lab reference)", "")
+                        .replace(" (ASSB Li-ion)", ""))
+                if col == "Wh_per_kg" and name in _REVIEW_350:
+                    ax.plot(_REVIEW_350[name], 350, marker="v", ms=10, color=c, mec="black", mew=0.8, ls="none")
+            for y, text in targets:
+                ax.axhline(y, color="0.35", lw=1, ls=":")
+                ax.annotate(text, (L[-1], y), xytext=(0, -3), textcoords="offset points", ha="right", va="top",
+                            fontsize=12, color="0.15", bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5))
+            if col == "Wh_per_kg":
+                ax.plot([], [], marker="v", ms=9, color="white", mec="black", ls="none",
+                        label="Kim et al.'s 350 Wh/kg threshold")
+            ax.set_ylabel(ylabel, fontsize=12)
+            ax.tick_params(labelsize=12, labelbottom=True)
+            ax.set_xlabel("separator thickness (µm)", fontsize=12)
+            ax.legend(fontsize=12, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=1, handlelength=2.6,
+                      title=title, title_fontsize=12, alignment="left", borderaxespad=0.2)
+    fig.tight_layout(h_pad=1.0)
+    return fig
 
 
 def sensitivity_tornado(oat):
     """One-at-a-time sensitivity bars (see :func:`ssekit.kim2025.energy.one_at_a_time`)."""
-    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    fig, ax = plt.subplots(figsize=(4.6, 5.6))
     y = np.arange(len(oat))[::-1]
     ax.barh(y, oat["dWh/kg at low"], color=OKABE_ITO[4], hatch="//", edgecolor="black", label="low end")
     ax.barh(y, oat["dWh/kg at high"], color=OKABE_ITO[0], edgecolor="black", label="high end")
-    names = [f"{label(n).split(' (')[0]}: {r.low:g}–{r.high:g} {pretty_unit(r.unit) if r.unit not in ('-', '') else ''}"
+    from .energy import sensitivity_label
+
+    names = [f"{sensitivity_label(n)}\n{r.low:g}–{r.high:g} {pretty_unit(r.unit) if r.unit not in ('-', '') else ''}"
              for n, r in oat.iterrows()]
     ax.set_yticks(y, [t.strip() for t in names], fontsize=9)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel("change of cell energy density (Wh/kg)")
-    ax.legend(fontsize=9)
-    return fit_text(fig)
+    ax.set_xlabel("change of cell specific energy (Wh/kg)")
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(0.0, -0.13), ncol=2)
+    return _phone(fig)
 
 
 def threshold_maps(config: str = "ncm811_li"):
     """Largest separator thickness for 350 Wh/kg and 750 Wh/L over N:P ratio and areal capacity, with contours."""
     from . import energy as ke
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, axes = plt.subplots(2, 1, figsize=(4.6, 8.4))
     for ax, (target, kind, unit) in zip(axes, ((350, "Wh_per_kg", "Wh/kg"), (750, "Wh_per_L", "Wh/L"))):
         m = ke.threshold_map(config, target, kind, np.linspace(1, 3, 21), np.linspace(2, 7, 21))
         X, Y = np.meshgrid(m.columns.to_numpy(float), m.index.to_numpy(float))
@@ -179,9 +229,8 @@ def threshold_maps(config: str = "ncm811_li"):
         ax.set_title(f"{target:g} {unit}, cell level")
         ax.set_xlabel("N:P ratio (–)")
         ax.set_ylabel("areal capacity (mAh/cm²)")
-        fig.colorbar(cf, ax=ax, label="largest separator thickness (µm); 0 = unreachable")
-    fig.tight_layout()
-    return fit_text(fig)
+        fig.colorbar(cf, ax=ax, label="largest separator (µm); 0: unreachable")
+    return _phone(fig)
 
 
 def energy_rate(config: str = "ncm811_li", thicknesses_um=(10, 30, 60, 100, 200)):
@@ -189,7 +238,7 @@ def energy_rate(config: str = "ncm811_li", thicknesses_um=(10, 30, 60, 100, 200)
     from . import energy as ke
 
     r = ke.ragone(config, thicknesses_um)
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig, ax = plt.subplots(figsize=(4.6, 4.0))
     for i, L in enumerate(thicknesses_um):
         d = r[(r["se_thickness_um"] == L) & (r["Wh_per_kg_at_rate"] > 0)]
         ax.loglog(d["W_per_kg"], d["Wh_per_kg_at_rate"], color=OKABE_ITO[i % 8], ls=LINESTYLES[i % 8],
@@ -198,4 +247,4 @@ def energy_rate(config: str = "ncm811_li", thicknesses_um=(10, 30, 60, 100, 200)
     ax.set_ylabel("energy delivered (Wh/kg, cell level)")
     ax.set_ylim(bottom=30)
     ax.legend(fontsize=9)
-    return fit_text(fig)
+    return _phone(fig)

@@ -48,35 +48,54 @@ def fig7_correlations():
 
 
 def fig5_predicted_vs_measured():
-    """Figure 5: predicted against measured, the raw-target ANN (linear and log axes) and the best log10 model."""
+    """Figure 5: predicted against measured, the raw-target ANN (linear and log axes) and the best log10 model.
+
+    Three panels stacked in a narrow figure (3.4 in): shown at its natural
+    size on a wide page and at nearly its natural size on a phone, so that
+    its 9-10 pt text stays at least 8 pt as displayed.
+    """
+    from matplotlib.ticker import LogLocator, MaxNLocator
+
     s = analysis.split()
-    ann_raw = analysis.fitted("sigma_S_per_cm")["ANN"]
+    ann_raw = analysis.raw_ann()
     best_name = analysis.best_model()
     best = analysis.fitted("log10_sigma")[best_name]
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
-    for part, X, d, mk in (("train", s.X_train, s.train, "o"), ("test", s.X_test, s.test, "^")):
-        axes[0].scatter(d["sigma_S_per_cm"], ann_raw.predict(X), marker=mk, s=16, label=part)
-        axes[1].scatter(d["sigma_S_per_cm"], np.abs(ann_raw.predict(X)), marker=mk, s=16, label=part)
-        axes[2].scatter(d["log10_sigma"], best.predict(X), marker=mk, s=16, label=part)
+    fig, axes = plt.subplots(3, 1, figsize=(3.4, 9.6))
+    parts = (("training", s.X_train, s.train, "o", OKABE_ITO[0]), ("test", s.X_test, s.test, "^", OKABE_ITO[1]))
+    for part, X, d, mk, col in parts:
+        raw = ann_raw.predict(X)
+        axes[0].scatter(d["sigma_S_per_cm"] * 1e3, raw * 1e3, marker=mk, s=14, color=col, label=part)
+        axes[1].scatter(d["sigma_S_per_cm"], np.abs(raw), marker=mk, s=14, color=col, label=part)
+        axes[2].scatter(d["log10_sigma"], best.predict(X), marker=mk, s=14, color=col, label=part)
     axes[1].set_xscale("log")
     axes[1].set_yscale("log")
-    for ax, lab in zip(axes, ("σ (S/cm)", "σ (S/cm), log axes; |prediction|", "log10 σ (σ in S/cm)")):
-        lo, hi = ax.get_xlim()
-        ax.plot([lo, hi], [lo, hi], "k--", lw=1)
-        ax.set_xlabel(f"measured {lab}")
-        ax.set_ylabel(f"predicted {lab.split(';')[0]}")
-        ax.legend(fontsize=9)
-    axes[0].set_title("ANN, raw S/cm (paper's set-up)", fontsize=9)
-    axes[1].set_title("same, log axes", fontsize=9)
-    axes[2].set_title(f"{best_name}, trained on log10 σ", fontsize=9)
-    fig.tight_layout()
-    return fit_text(fig)
+    labels = (("measured σ (mS/cm)", "predicted σ (mS/cm)", "(a) ANN on raw σ, as the paper"),
+              ("measured σ (S/cm)", "|predicted σ| (S/cm)", "(b) the same on log axes"),
+              ("measured log₁₀ σ (σ in S/cm)", "predicted log₁₀ σ", f"(c) {best_name} trained on log₁₀ σ"))
+    for k, (ax, (xl, yl, title)) in enumerate(zip(axes, labels)):
+        lo = min(ax.get_xlim()[0], ax.get_ylim()[0])
+        hi = max(ax.get_xlim()[1], ax.get_ylim()[1])
+        ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="perfect prediction")
+        ax.set_xlabel(xl, fontsize=10)
+        ax.set_ylabel(yl, fontsize=10)
+        ax.set_title(title, fontsize=10, loc="left")
+        if k == 1:
+            ax.xaxis.set_major_locator(LogLocator(numticks=4))
+            ax.yaxis.set_major_locator(LogLocator(numticks=4))
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(4))
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.tick_params(labelsize=9)
+    axes[0].legend(fontsize=9, loc="upper left")
+    fig.tight_layout(h_pad=1.2)
+    return fig
 
 
 def fig6_loss_curves():
     """Figure 6: training and validation loss of the MLP per epoch."""
-    ax = analysis.mlp_curves().plot(logy=True, style=["-", "--"])
-    ax.set_xlabel("epoch")
+    curves = analysis.mlp_curves().rename(columns={"train_loss": "training", "validation_loss": "validation (30 % test split)"})
+    ax = curves.plot(logy=True, style=["-", "--"])
+    ax.set_xlabel("epoch (passes over the training set)")
     ax.set_ylabel("loss: MSE of log10 σ (decades²)")
     return ax.figure
 

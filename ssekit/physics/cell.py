@@ -40,7 +40,18 @@ moves); the *thickness* is not:
   (molar masses from periodictable, ``li2s_density``); the expansion is added
   to the cathode's thickness (none taken up by its pores: an upper bound)
 - graphite: its volume grows by ``an_volume_change`` at charge
-- layered oxides (NCM, LCO) and Li-In: volume change neglected (a few %)
+- Li-In: the indium that takes up the cathode's lithium at charge (a share
+  ``1 / N:P`` of it) becomes LiIn, ``alloy_volume_change`` (+50 %, from the
+  LiIn and In crystal data in ``ncm811_liin.csv``) larger
+- layered oxides (NCM, LCO): volume change neglected (a few %)
+
+The N:P ratio is the same quantity in every configuration: the capacity of
+the lithium (or indium, graphite) on the anode at assembly over the
+cathode's capacity. The lithium *excess* it implies is not: a lithiated
+cathode (NCM, LCO) brings its own lithium, so the whole foil is excess
+(``N:P x Q``); a sulfur cathode brings none, so the foil first supplies the
+cycled lithium and the excess is ``(N:P - 1) x Q``. :func:`lithium_excess`
+gives it; the tables show both.
 
 ``stack_Wh_per_L`` (and every volumetric result built on it, thresholds
 included) uses the *larger* of the two thicknesses (``volume_state = 2``;
@@ -77,7 +88,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from ..chemistry import molar_mass
 from ..data.parameters import Parameter, ParameterSet, load_parameters
@@ -87,7 +97,7 @@ from ..validation import check_range
 from .constants import C_PER_MAH, FARADAY
 
 __all__ = ["CONFIGS", "UM", "PARAMETER_RANGES", "INTEGER_FLAGS", "load_config", "validate", "lithium_um_per_mah_cm2",
-           "lithium_g_per_mah", "sulfur_discharge_volume_ratio", "stack", "threshold", "power", "max_separator_thickness"]
+           "lithium_g_per_mah", "sulfur_discharge_volume_ratio", "lithium_excess", "stack", "threshold", "power", "max_separator_thickness"]
 
 CONFIGS = {
     "ncm811_li": "NCM811 | Li metal",
@@ -114,6 +124,8 @@ PARAMETER_RANGES = {
     "voltage_offset": (-5.0, 5.0, True, True),
     "areal_capacity": (0.01, 100.0, True, True),
     "np_ratio": (0.0, 100.0, True, True),
+    "alloy_volume_change": (0.0, 3.0, True, True),
+    "an_volume_change": (0.0, 3.0, True, True),
     **{k: (0.1, 25.0, True, True) for k in ("se_density", "binder_density", "carbon_density", "al_density",
                                              "cu_density", "bipolar_cc_density", "li_density", "am_density",
                                              "an_density", "alloy_density")},
@@ -279,6 +291,7 @@ def validate(p: ParameterSet) -> None:
         raise InputError("an anode-free cell has np_ratio = 0")
 
 
+@lru_cache(maxsize=None)
 def lithium_g_per_mah() -> float:
     """Mass of lithium per mAh (g/mAh): ``3.6 C/mAh x M_Li / F``.
 
@@ -306,6 +319,13 @@ def lithium_um_per_mah_cm2(li_density: float = 0.534) -> float:
     return lithium_g_per_mah() / li_density / UM
 
 
+@lru_cache(maxsize=None)
+def _li2s_per_s() -> float:
+    """Mass of Li2S per mass of the sulfur it holds."""
+    return molar_mass("Li2S") / molar_mass("S")
+
+
+@lru_cache(maxsize=None)
 def _sulfur_capacity() -> float:
     """Theoretical capacity of S -> Li2S, mAh/g (1672)."""
     return 2 * FARADAY / molar_mass("S") / C_PER_MAH
@@ -332,8 +352,25 @@ def sulfur_discharge_volume_ratio(capacity: float, s_density: float = 2.07, li2s
     1.79
     """
     u = check_range("capacity", capacity, "mAh/g", 0, _sulfur_capacity() * (1 + 1e-9)) / _sulfur_capacity()
-    li2s_per_s = molar_mass("Li2S") / molar_mass("S")
+    li2s_per_s = _li2s_per_s()
     return float(((1 - u) / s_density + u * li2s_per_s / li2s_density) * s_density)
+
+
+def lithium_excess(p: ParameterSet) -> float | None:
+    """Lithium beyond what the cathode cycles, in units of the cathode's capacity (None without a lithium anode).
+
+    ``N:P`` for a lithiated cathode (the foil is all excess), ``N:P - 1`` for
+    sulfur (the foil supplies the cycled lithium first).
+
+    Examples
+    --------
+    >>> lithium_excess(load_config("ncm811_li")), lithium_excess(load_config("s_li"))
+    (1.5, 0.5)
+    """
+    if int(p["anode"].value) != 1:
+        return None
+    conversion = "am_conversion" in p and int(p["am_conversion"].value) == 1
+    return float(p["np_ratio"].value - (1.0 if conversion else 0.0))
 
 
 def _composite(p: ParameterSet, prefix: str, am_mass):
@@ -360,7 +397,7 @@ def _pouch(p: ParameterSet, unit_mass, unit_thick, energy):
     return e / mass, e / volume, (lam_mass + tab_mass) / mass
 
 
-def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
+def stack(p: ParameterSet, se_thickness_um, count_separator: bool = True) -> pd.DataFrame:
     """Energy densities, both states of charge, three levels, and ionic resistances per separator thickness.
 
     Parameters
@@ -369,6 +406,10 @@ def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
         From :func:`load_config`.
     se_thickness_um : float or array
         Separator thickness(es), um.
+    count_separator : bool
+        False gives the separator neither mass nor thickness (its ASR is
+        kept): the null model of the claims that energy density rises as the
+        separator thins.
 
     Returns
     -------
@@ -406,11 +447,14 @@ def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
         an_thick_dis, an_thick_ch = an_thick, an_thick + an_am_vol * (v("an_volume_change") if "an_volume_change" in p else 0.0)
     elif anode == 3:
         an_mass = v("np_ratio") * Q / v("alloy_capacity")
-        an_thick_dis = an_thick_ch = an_mass / v("alloy_density")
+        an_thick_dis = an_mass / v("alloy_density")
+        grow = v("alloy_volume_change") if "alloy_volume_change" in p else 0.0
+        an_thick_ch = an_thick_dis * (1 + grow * min(1.0, 1.0 / v("np_ratio")))
     else:
         an_mass, an_thick_dis, an_thick_ch = 0.0, loss * Q * t_li, Q * t_li
     rho_sep = 1 / (v("se_binder_wt") / v("binder_density") + (1 - v("se_binder_wt")) / v("se_density"))
-    sep_mass = L_se * (1 - v("se_porosity")) * rho_sep
+    sep_mass = L_se * (1 - v("se_porosity")) * rho_sep * float(count_separator)
+    L_counted = L_se * float(count_separator)
     if int(v("bipolar")):
         cc_mass = v("bipolar_cc_thickness") * UM * v("bipolar_cc_density")
         cc_thick = v("bipolar_cc_thickness") * UM
@@ -422,8 +466,8 @@ def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
     voltage = v("am_voltage") + (v("voltage_offset") if "voltage_offset" in p else 0.0)
     energy = Q * (1 - loss) * voltage  # mWh/cm2
     mass = cat_mass + an_mass + sep_mass + cc_mass  # g/cm2
-    thick_dis = cat_thick_dis + an_thick_dis + L_se + cc_thick  # cm
-    thick_ch = cat_thick_ch + an_thick_ch + L_se + cc_thick
+    thick_dis = cat_thick_dis + an_thick_dis + L_counted + cc_thick  # cm
+    thick_ch = cat_thick_ch + an_thick_ch + L_counted + cc_thick
     state = int(v("volume_state"))
     if state not in (0, 1, 2):
         raise InputError("volume_state must be 0 (discharged), 1 (charged) or 2 (the larger of the two)")
@@ -434,30 +478,32 @@ def stack(p: ParameterSet, se_thickness_um) -> pd.DataFrame:
     sigma_sep = v("se_sigma") * phi_sep**b
     phi_cat = cat_se_vol / cat_thick
     sigma_cat = v("se_sigma") * phi_cat**b
+    e_kg = energy / mass  # mWh/g == Wh/kg
+    e_l = energy / thick  # mWh/cm3 == Wh/L
+    pk, pl, share = _pouch(p, mass, thick, energy)
+    geometric = int(v("packaging")) == 1
+    flat_kg, flat_l = e_kg * (1 - pm), e_l * (1 - pv)
+    cell_kg, cell_l = (pk, pl) if geometric else (flat_kg, flat_l)
+    n = len(L_se)
+    full = lambda x: np.broadcast_to(np.asarray(x, float), (n,))  # noqa: E731
     out = pd.DataFrame({
         "se_thickness_um": L_se / UM,
-        "cathode_um": cat_thick_dis / UM, "anode_um": an_thick_dis / UM, "cc_um": cc_thick / UM,
-        "cathode_um_charged": cat_thick_ch / UM, "anode_um_charged": an_thick_ch / UM,
-        "cathode_mg_cm2": cat_mass * 1e3, "anode_mg_cm2": an_mass * 1e3, "separator_mg_cm2": sep_mass * 1e3,
-        "cc_mg_cm2": cc_mass * 1e3,
-        "stack_Wh_per_kg": energy / mass,  # mWh/g == Wh/kg
-        "stack_Wh_per_L_discharged": energy / thick_dis,  # mWh/cm3 == Wh/L
+        "cathode_um": full(cat_thick_dis / UM), "anode_um": full(an_thick_dis / UM), "cc_um": full(cc_thick / UM),
+        "cathode_um_charged": full(cat_thick_ch / UM), "anode_um_charged": full(an_thick_ch / UM),
+        "cathode_mg_cm2": full(cat_mass * 1e3), "anode_mg_cm2": full(an_mass * 1e3), "separator_mg_cm2": sep_mass * 1e3,
+        "cc_mg_cm2": full(cc_mass * 1e3),
+        "stack_Wh_per_kg": e_kg,
+        "stack_Wh_per_L_discharged": energy / thick_dis,
         "stack_Wh_per_L_charged": energy / thick_ch,
-        "stack_Wh_per_L": energy / thick,
+        "stack_Wh_per_L": e_l,
+        "flat_Wh_per_kg": flat_kg, "flat_Wh_per_L": flat_l,
+        "pouch_Wh_per_kg": pk, "pouch_Wh_per_L": pl,
+        "packaging_mass_share": share if geometric else full(pm),
+        "Wh_per_kg": cell_kg, "Wh_per_L": cell_l,
+        "pack_Wh_per_kg": cell_kg * v("cell_to_pack_mass"), "pack_Wh_per_L": cell_l * v("cell_to_pack_volume"),
+        "separator_ASR_ohm_cm2": L_se / sigma_sep,
+        "cathode_ionic_ohm_cm2": full(cat_thick_dis / (3 * sigma_cat)),
     })
-    out["flat_Wh_per_kg"] = out["stack_Wh_per_kg"] * (1 - pm)
-    out["flat_Wh_per_L"] = out["stack_Wh_per_L"] * (1 - pv)
-    pk, pl, share = _pouch(p, mass, thick, energy)
-    out["pouch_Wh_per_kg"], out["pouch_Wh_per_L"], out["packaging_mass_share"] = pk, pl, share
-    geometric = int(v("packaging")) == 1
-    out["Wh_per_kg"] = out["pouch_Wh_per_kg"] if geometric else out["flat_Wh_per_kg"]
-    out["Wh_per_L"] = out["pouch_Wh_per_L"] if geometric else out["flat_Wh_per_L"]
-    if not geometric:
-        out["packaging_mass_share"] = pm
-    out["pack_Wh_per_kg"] = out["Wh_per_kg"] * v("cell_to_pack_mass")
-    out["pack_Wh_per_L"] = out["Wh_per_L"] * v("cell_to_pack_volume")
-    out["separator_ASR_ohm_cm2"] = L_se / sigma_sep
-    out["cathode_ionic_ohm_cm2"] = cat_thick_dis / (3 * sigma_cat)
     out.attrs.update(voltage=voltage, capacity=Q * (1 - loss), sigma_sep=sigma_sep, sigma_cat=sigma_cat)
     return out
 
@@ -482,14 +528,19 @@ def threshold(p: ParameterSet, target: float, kind: str = "Wh_per_kg", lo_um: fl
     float or None
         None when even ``lo_um`` falls short; ``hi_um`` when the target is met
         at every thickness up to it. Energy density falls strictly with
-        thickness, so the crossing is unique.
+        thickness and its inverse is affine in it (energy is fixed, mass and
+        volume grow linearly), so the crossing is unique and exact from two
+        evaluations.
     """
-    f = lambda L: float(stack(p, L)[kind].iloc[0]) - target  # noqa: E731
-    if f(lo_um) < 0:
+    # Energy does not depend on the separator while every mass and volume (stack, pouch, flat, pack, either
+    # state) grows linearly with it, so 1 / rho(L) = a + b L exactly: two evaluations give the crossing.
+    r = stack(p, [lo_um, hi_um])[kind].to_numpy(float)
+    if r[0] < target:
         return None
-    if f(hi_um) >= 0:
+    if r[1] >= target:
         return hi_um
-    return float(brentq(f, lo_um, hi_um, xtol=1e-6))
+    b = (1 / r[1] - 1 / r[0]) / (hi_um - lo_um)
+    return float(lo_um + (1 / target - 1 / r[0]) / b)
 
 
 def power(p: ParameterSet, se_thickness_um, c_rate: float = 1.0) -> pd.DataFrame:

@@ -51,7 +51,7 @@ from ..validation import check_range
 
 __all__ = ["PHASES", "MAX_VOXELS", "generate", "volume_fractions", "percolating", "Transport", "solve", "transport",
            "bruggeman", "rayleigh_sc", "sc_sphere_image", "SpherePack", "sphere_pack", "voxelise", "interface_area",
-           "read_image", "image_transport"]
+           "read_image", "image_transport", "Composite", "composite", "voxelise_composite"]
 
 #: Largest image the solver accepts (256^3): the matrix and the multigrid hierarchy need about 3 GB there.
 MAX_VOXELS = 256**3
@@ -82,10 +82,12 @@ def generate(n: int = 40, am_frac: float = 0.5, binder_frac: float = 0.0, porosi
              am_radius: float = 5.0, size_ratio: float = 2.0, seed: int = 0) -> np.ndarray:
     """A cubic voxel composite (n^3) with the given volume fractions.
 
-    AM spheres of radius ``am_radius`` voxels are placed first; the rest is
-    SE. Pores and binder then replace SE in spheres the size of an SE grain,
-    ``am_radius / size_ratio`` (the AM/SE particle-size ratio), so they sit
-    where SE grains would meet. Returns an int8 array of phase labels.
+    Sizes are in voxels, so a result depends on the grid: the solver's
+    validation uses it; the Alabdali chapter's claims use :func:`composite`,
+    whose sizes are in µm. AM spheres of radius ``am_radius`` voxels are
+    placed first; the rest is SE. Pores and binder then replace SE in small
+    spheres (radius half of ``am_radius / size_ratio``) placed at random in
+    the SE, not at grain contacts. Returns an int8 array of phase labels.
     """
     check_range("n", n, "voxels", 8, 400)
     for name, v in (("am_frac", am_frac), ("binder_frac", binder_frac), ("porosity", porosity)):
@@ -395,6 +397,162 @@ def interface_area(img: np.ndarray, a: int = AM, b: int = SE) -> float:
         y = np.take(img, range(1, img.shape[axis]), axis=axis)
         faces += int(np.sum(((x == a) & (y == b)) | ((x == b) & (y == a))))
     return 2 / 3 * faces / img.size
+
+
+# ---------------------------------------------------------------- composites in physical units (µm)
+
+@dataclass(frozen=True)
+class Composite:
+    """A composite electrode in physical units: sphere centres (µm) of each phase in a box (µm).
+
+    Made by :func:`composite`; turn it into voxels of any size with
+    :func:`voxelise_composite`. Every length is in µm.
+    """
+
+    box_um: tuple            # (Lx, Ly, Lz); the current runs along z (the electrode thickness)
+    am_centres: np.ndarray   # (k, 3) µm
+    am_radius_um: float
+    se_centres: np.ndarray | None  # None: the SE fills everything the AM leaves (dense, no binder)
+    se_radius_um: float
+    binder_centres: np.ndarray     # (k, 3) µm, possibly empty
+    binder_radius_um: float
+
+
+def _boolean_count(frac: float, box, r: float) -> int:
+    """Number of overlapping spheres of radius r that cover ``frac`` of a box, centres drawn in the box widened by r."""
+    vol = np.prod(np.asarray(box, float) + 2 * r)
+    return int(round(-np.log(1 - frac) * vol / (4 / 3 * np.pi * r**3)))
+
+
+def _uniform(rng, k: int, box, r: float) -> np.ndarray:
+    """k centres uniform in the box widened by r on every side (so fractions hold up to the faces)."""
+    return rng.uniform(size=(k, 3)) * (np.asarray(box, float) + 2 * r) - r
+
+
+def _inside(points: np.ndarray, centres: np.ndarray | None, r: float) -> np.ndarray:
+    """Whether each point lies within ``r`` of a centre (exact, via a k-d tree)."""
+    from scipy.spatial import cKDTree
+
+    if centres is None or len(centres) == 0:
+        return np.zeros(len(points), bool)
+    d, _ = cKDTree(centres).query(points, k=1, distance_upper_bound=r * (1 + 1e-12))
+    return d <= r
+
+
+def composite(box_um, am_frac: float, se_frac: float, am_radius_um: float, se_radius_um: float,
+              binder_frac: float = 0.0, binder_radius_um: float = 0.5, binder_at: str = "contacts",
+              seed: int = 0) -> Composite:
+    """Random composite electrode of AM spheres, SE spheres, binder and pores, in µm.
+
+    AM spheres (radius ``am_radius_um``) and SE spheres (``se_radius_um``) are
+    placed at random (Boolean model: spheres may overlap, AM wins where AM and
+    SE overlap) with numbers that give the expected volume fractions; what
+    neither covers is pore. With ``am_frac + se_frac = 1`` the SE fills all
+    the space the AM leaves (a dense composite). Binder then replaces SE and
+    pore in small spheres (``binder_radius_um``) until it takes
+    ``binder_frac`` of the volume (estimated on 20,000 random points, so the
+    microstructure does not depend on the voxel size): centred on points of
+    the exposed AM surface that lie inside an SE particle, i.e. where AM and
+    SE grains meet (``binder_at="contacts"``), or at random points of the SE
+    (``binder_at="random"``).
+
+    Each phase draws from its own random stream (numpy SeedSequence spawned
+    from ``seed``) and the first centres do not depend on how many are drawn,
+    so composites with the same seed and a smaller AM fraction hold a subset
+    of the AM spheres (paired comparisons).
+
+    Parameters
+    ----------
+    box_um : float or (float, float, float)
+        Box size in µm (a cube for one number); the current runs along the last axis.
+    am_frac, se_frac, binder_frac : float
+        Target volume fractions (AM + SE + binder <= 1; the rest is pore).
+    am_radius_um, se_radius_um, binder_radius_um : float
+        Sphere radii in µm.
+    binder_at : {"contacts", "random"}
+        Where binder sits.
+    seed : int
+
+    Returns
+    -------
+    Composite
+
+    Examples
+    --------
+    >>> c = composite(10.0, 0.45, 0.45, 2.0, 1.0, seed=0)
+    >>> img = voxelise_composite(c, 0.5)
+    >>> img.shape, abs(float((img == AM).mean()) - 0.45) < 0.05
+    ((20, 20, 20), True)
+    """
+    box = tuple(float(b) for b in np.broadcast_to(np.asarray(box_um, float), (3,)))
+    for name, b in zip("xyz", box):
+        check_range(f"box_um ({name})", b, "µm", 0, 1e4, low_inclusive=False)
+    check_range("am_frac", am_frac, "(volume fraction)", 0, 1, high_inclusive=False)
+    check_range("se_frac", se_frac, "(volume fraction)", 0, 1, low_inclusive=False)
+    check_range("binder_frac", binder_frac, "(volume fraction)", 0, 1, high_inclusive=False)
+    check_range("am_frac + se_frac", am_frac + se_frac, "(volume fraction)", 0, 1 + 1e-9)
+    for name, r in (("am_radius_um", am_radius_um), ("se_radius_um", se_radius_um),
+                    ("binder_radius_um", binder_radius_um)):
+        check_range(name, r, "µm", 0, min(box) / 2, low_inclusive=False)
+    if binder_at not in ("contacts", "random"):
+        raise InputError(f"binder_at must be 'contacts' or 'random', got {binder_at!r}")
+    s_am, s_se, s_b, s_mc = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4))
+    am = _uniform(s_am, _boolean_count(am_frac, box, am_radius_um), box, am_radius_um) if am_frac > 0 \
+        else np.zeros((0, 3))
+    dense = am_frac + se_frac >= 1 - 1e-9
+    se = None if dense else _uniform(s_se, _boolean_count(se_frac / (1 - am_frac), box, se_radius_um), box,
+                                     se_radius_um)
+    binder = np.zeros((0, 3))
+    if binder_frac > 0:
+        m = 4000
+        if binder_at == "contacts":
+            if len(am) == 0:
+                raise InputError("binder_at='contacts' needs active material (am_frac > 0)")
+            u = s_b.normal(size=(m, 3))
+            cand = am[s_b.integers(0, len(am), m)] + am_radius_um * u / np.linalg.norm(u, axis=1)[:, None]
+            from scipy.spatial import cKDTree
+            d2, _ = cKDTree(am).query(cand, k=2)
+            exposed = d2[:, 1] >= am_radius_um  # not buried inside a second AM sphere
+            touching = np.ones(m, bool) if se is None else _inside(cand, se, se_radius_um)
+            inbox = np.all((cand >= 0) & (cand <= np.asarray(box)), axis=1)
+            cand = cand[exposed & touching & inbox]
+        else:
+            cand = s_b.uniform(size=(m, 3)) * np.asarray(box)
+            keep = ~_inside(cand, am, am_radius_um)
+            if se is not None:
+                keep &= _inside(cand, se, se_radius_um)
+            cand = cand[keep]
+        mc = s_mc.uniform(size=(20_000, 3)) * np.asarray(box)
+        mc = mc[~_inside(mc, am, am_radius_um)]  # binder never replaces AM
+        from scipy.spatial import cKDTree
+        # index of the first candidate covering each point (16 nearest suffice: a point lies in about one blob)
+        d, idx = cKDTree(cand).query(mc, k=16, distance_upper_bound=binder_radius_um)
+        first = np.where(np.isfinite(d), idx, len(cand)).min(axis=1)
+        # smallest k whose first k candidates cover binder_frac of the box
+        covered = np.sort(first)
+        need = int(np.ceil(binder_frac * 20_000))
+        if need > len(covered) or covered[need - 1] >= len(cand):
+            raise InputError(f"binder_frac = {binder_frac:g} cannot be placed at '{binder_at}' in this composite "
+                             "(not enough room); use a smaller binder fraction")
+        binder = cand[: covered[need - 1] + 1]
+    return Composite(box, am, float(am_radius_um), se, float(se_radius_um), binder, float(binder_radius_um))
+
+
+def voxelise_composite(comp: Composite, voxel_um: float) -> np.ndarray:
+    """Label image of a :class:`Composite` at voxel size ``voxel_um`` (µm): a voxel takes the phase at its centre.
+
+    The box is rounded to whole voxels (at least 4 per side).
+    """
+    check_range("voxel_um", voxel_um, "µm", 0, min(comp.box_um) / 4, low_inclusive=False)
+    n = [max(int(round(b / voxel_um)), 4) for b in comp.box_um]
+    axes = [(np.arange(k) + 0.5) * b / k for k, b in zip(n, comp.box_um)]
+    pts = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
+    img = np.full(len(pts), SE if comp.se_centres is None else PORE, dtype=np.int8)
+    if comp.se_centres is not None:
+        img[_inside(pts, comp.se_centres, comp.se_radius_um)] = SE
+    img[_inside(pts, comp.binder_centres, comp.binder_radius_um)] = BINDER
+    img[_inside(pts, comp.am_centres, comp.am_radius_um)] = AM
+    return img.reshape(n)
 
 
 def read_image(path) -> np.ndarray:
