@@ -1,20 +1,21 @@
-"""The three places that name versions agree: pyproject.toml, the lock CI installs, and Binder's environment.
+"""One list of versions: the lock CI installs is what Binder and conda users get.
 
 - ``requirements-lock.txt`` (made by ``scripts/lock``; the README's commands
-  and CI install exactly it) satisfies every requirement of ``pyproject.toml``.
-- ``.binder/environment.yml`` holds exactly what a reader needs (ssekit's
-  dependencies and its ``binder`` extra, nothing of the book builder or the
-  tests), each pinned to the lock's version: conda packages as
-  ``name=version`` (conda-forge names mapped to PyPI's), PyPI-only ones in its
-  ``pip:`` list as ``name==version``.
-
-The conda side is checked by names and versions only; no conda solve runs here.
+  and CI install exactly it) satisfies every requirement of ``pyproject.toml``
+  and is closed: the environment it makes holds nothing else.
+- ``environment.yml`` at the root (conda users and Binder's repo2docker) asks
+  conda for Python and pip only, and pip for exactly the lock and ssekit; no
+  second Binder configuration exists (repo2docker would read ``.binder/`` and
+  ignore the root), and ``postBuild`` stops the image build on any error.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -22,10 +23,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-BINDER = ROOT / ".binder"
-
-#: conda-forge name -> PyPI name, where they differ
-CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+#: installed by venv/conda themselves, or the project (editable), not by the lock
+NOT_LOCKED = {"pip", "setuptools", "wheel", "ssekit"}
 
 
 def _project() -> dict:
@@ -44,25 +43,8 @@ def lock() -> dict[str, str]:
     return out
 
 
-def binder_environment() -> tuple[dict[str, str], dict[str, str], dict]:
-    """(conda packages as PyPI name -> version, pip packages -> version, the parsed file)."""
-    env = yaml.safe_load((BINDER / "environment.yml").read_text())
-    conda, pip = {}, {}
-    for dep in env["dependencies"]:
-        if isinstance(dep, dict):
-            for req in dep["pip"]:
-                m = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)", req)
-                assert m, f"pip entry not pinned exactly: {req!r}"
-                pip[canonicalize_name(m.group(1))] = m.group(2)
-            continue
-        m = re.fullmatch(r"([A-Za-z0-9_.\-]+)(?:=(\S+))?", dep)
-        assert m, f"conda entry not 'name=version': {dep!r}"
-        name, version = m.group(1), m.group(2)
-        if name in ("python", "pip"):
-            continue
-        assert version and "*" not in version and not version.startswith("="), f"conda entry not pinned exactly: {dep!r}"
-        conda[canonicalize_name(CONDA_TO_PYPI.get(name, name))] = version
-    return conda, pip, env
+def environment() -> dict:
+    return yaml.safe_load((ROOT / "environment.yml").read_text())
 
 
 def test_lock_satisfies_pyproject():
@@ -78,40 +60,45 @@ def test_lock_satisfies_pyproject():
             f"lock pins {name}=={pinned[name]}, outside pyproject's {req}: run scripts/lock"
 
 
-def test_binder_versions_equal_the_lock():
-    pinned = lock()
-    conda, pip, _ = binder_environment()
-    for name, version in {**conda, **pip}.items():
-        assert name in pinned, f".binder/environment.yml has {name}, which the lock (CI) does not"
-        assert version == pinned[name], f".binder/environment.yml has {name} {version}, CI tests {pinned[name]}"
-
-
-def test_binder_holds_exactly_what_a_reader_needs():
-    proj = _project()
-    reader = {canonicalize_name(Requirement(r).name) for r in proj["dependencies"] + proj["optional-dependencies"]["binder"]}
-    conda, pip, _ = binder_environment()
-    assert not set(conda) & set(pip), "a package is both in conda's and pip's list"
-    assert set(conda) | set(pip) == reader, (
-        f"missing from Binder: {sorted(reader - set(conda) - set(pip))}; "
-        f"not needed by a reader: {sorted(set(conda) | set(pip) - reader)}")
-
-
-def test_binder_python_is_ci_python():
-    _, _, env = binder_environment()
-    assert "python=3.11" in env["dependencies"]
+def test_environment_yml_installs_exactly_the_lock_and_ssekit():
+    """conda: Python (CI's version) and pip, nothing else; pip: the lock and the project."""
+    env = environment()
     assert env["channels"][0] == "conda-forge"
+    conda = [d for d in env["dependencies"] if not isinstance(d, dict)]
+    pip = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    assert conda == ["python=3.11", "pip"], conda
+    assert pip == [["-r requirements-lock.txt", "-e ."]], pip
     workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
-    assert 'python-version: "3.11"' in workflow
+    assert 'python-version: "3.11"' in workflow, "CI's Python differs from environment.yml's"
 
 
-def test_postbuild_installs_ssekit_and_opens_markdown_as_notebooks():
-    text = (BINDER / "postBuild").read_text()
-    assert "pip install --no-deps" in text and "-e ." in text
+def test_installed_packages_are_exactly_the_lock():
+    """The environment running this test (CI's .venv, or the Binder image in CI's binder job)
+    holds every locked package at its locked version and nothing unlocked; run in both, this
+    proves Binder's package set equals CI's."""
+    pinned = lock()
+    installed = {canonicalize_name(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    missing = {n: v for n, v in pinned.items() if installed.get(n) != v}
+    assert not missing, f"locked but not installed at the lock's version: {missing}"
+    extra = sorted(set(installed) - set(pinned) - NOT_LOCKED)
+    if os.environ.get("REPO_DIR"):  # a repo2docker image: its base environment adds its own server packages
+        return
+    assert not extra, f"installed but not in the lock (run scripts/lock): {extra}"
+
+
+def test_postbuild_fails_on_any_error_and_opens_markdown_as_notebooks():
+    path = ROOT / "postBuild"
+    text = path.read_text()
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "\nset -euo pipefail\n" in text, "postBuild must stop the image build on any error"
     assert re.search(r"jupytext-config set-default-viewer .*\bmarkdown\b", text)
-    assert (BINDER / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
+    assert path.stat().st_mode & stat.S_IXUSR, "postBuild must be executable"
+    assert "pip install" not in text, "ssekit comes from environment.yml, not a second install"
 
 
-def test_only_binder_configures_binder():
-    """repo2docker reads .binder/ and ignores the root; no stale second copy there."""
-    for name in ("environment.yml", "postBuild", "requirements.txt", "apt.txt", "runtime.txt"):
-        assert not (ROOT / name).exists(), f"{name} at the root would be a second, ignored Binder configuration"
+def test_one_binder_configuration():
+    """repo2docker reads binder/ or .binder/ when present and then ignores the root files."""
+    for folder in ("binder", ".binder"):
+        assert not (ROOT / folder).exists(), f"{folder}/ would hide the root environment.yml from repo2docker"
+    for name in ("requirements.txt", "runtime.txt", "apt.txt", "environment.yaml"):
+        assert not (ROOT / name).exists(), f"{name} at the root is a second environment description"

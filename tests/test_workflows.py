@@ -10,6 +10,7 @@ is built, so it cannot be installed from PyPI alone.
 from __future__ import annotations
 
 import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,15 @@ def test_ci_runs_the_readme_commands_and_publishes_pages():
     readme = (ROOT / "README.md").read_text()
     assert "scripts/test" in readme and "scripts/book" in readme
     assert "exec scripts/test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_binder_job_builds_the_image_with_repo2docker_and_runs_nbval_in_it():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    runs = [s.get("run", "") for s in wf["jobs"]["binder"]["steps"]]
+    build = [r for r in runs if r.startswith("repo2docker ")]
+    assert build and build[0].rstrip().endswith(" ."), "the image must be built from the repository itself"
+    assert "--image-name ssekit-binder:ci" in build[0]
+    inside = [r for r in runs if r.startswith("docker run") and "ssekit-binder:ci" in r]
+    assert inside and "tests/test_book.py" in inside[0] and "tests/test_environment.py" in inside[0]
+    assert any(re.fullmatch(r"python -m pip install jupyter-repo2docker==[\d.]+", r) for r in runs), \
+        "repo2docker must be pinned"
