@@ -7,6 +7,8 @@ knows about Jupyter Book v1.
 - At the end of an HTML build it writes ``claims.json`` from the scorecard
   chapter's own output in this build, so the file is exactly what the
   scorecard page shows and no claim is evaluated twice.
+- It rewrites links that chapter outputs make to ``chapter.md`` (which JupyterLab
+  opens in the reader's Binder session) into links to ``chapter.html``.
 - It makes the MyST inline-expression role ``{eval}`n.key``` paste the text
   the chapter glued under ``"n.key"`` (see :mod:`ssekit.prose`). myst-nb's
   own ``{eval}`` needs its inline execution mode (a kernel at render time,
@@ -103,9 +105,23 @@ def _register_eval(app: Any, config: Any) -> None:
     app.add_role("eval", _eval_role(), override=True)
 
 
+def _rewrite_chapter_links(app: Any, exception: Exception | None) -> None:
+    """Links that chapter outputs write to ``chapter.md`` (what JupyterLab opens) point to ``chapter.html`` in the site."""
+    if exception is not None or app.builder.format != "html":
+        return
+    chapters = {d.split("/")[-1] for d in app.env.found_docs if d.startswith("book/")}
+    pattern = re.compile(r'href="(' + "|".join(map(re.escape, sorted(chapters))) + r')\.md(#[^"]*)?"')
+    for page in Path(app.outdir, "book").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = pattern.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     _register_bibliography_style()
     app.connect("build-finished", _write_claims)
+    app.connect("build-finished", _rewrite_chapter_links)
     app.connect("config-inited", _register_eval)
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}

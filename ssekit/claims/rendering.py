@@ -234,7 +234,7 @@ def _chapter_title(chapter: str, book_dir) -> str:
     return chapter
 
 
-def papers_table(book_dir: str | None = None, link_suffix: str = ".html"):
+def papers_table(book_dir: str | None = None, link_suffix: str = ".md"):
     """The papers of ``papers.toml`` with what the book checks and links to their chapters (the intro's table).
 
     ``book_dir`` is where the chapters are (default: the working directory,
@@ -264,8 +264,11 @@ def scorecard(paper: str | None = None) -> pd.DataFrame:
     return frame(evaluate_all(paper))
 
 
-def scorecard_html(results: list[ClaimResult] | None = None, link_suffix: str = ".html") -> str:
-    """The scorecard as an HTML table, each claim linked to its chapter section."""
+def scorecard_html(results: list[ClaimResult] | None = None, link_suffix: str = ".md") -> str:
+    """The scorecard as an HTML table, each claim linked to its chapter section.
+
+    Links name the chapter's ``.md`` file, which JupyterLab opens; the book's
+    build rewrites them to the ``.html`` pages (:mod:`ssekit.sphinxext`)."""
     results = evaluate_all() if results is None else results
     df = frame(results).reset_index()
     df["where"] = df["paper"] + ", " + df["where"]  # one column for paper and place: the table fits the page

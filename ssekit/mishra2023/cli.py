@@ -98,9 +98,24 @@ def predict(args: argparse.Namespace) -> int:
         source = f"the shipped OBELiX training split ({model.n_rows_} rows)"
     print(f"model: three-head extra-trees predictor trained on {source}; "
           f"{round(100 * model.level)} % conformal intervals", file=sys.stderr)
-    rows, pre_refused = screen_rows(rows)
-    out, refused = conductivity.predict_rows(model, rows) if len(rows) else (pd.DataFrame(), pd.DataFrame())
-    refused = pd.concat([pre_refused, refused], ignore_index=True)
+    chunk = 20_000  # features and forest votes of one chunk at a time: memory bounded by the chunk
+    parts, pre = [], []
+    chunks = [rows.iloc[i:i + chunk] for i in range(0, len(rows), chunk)]
+
+    def screened():
+        for part in chunks:
+            ok, bad = screen_rows(part)
+            pre.append(bad)
+            yield ok
+
+    progress = sys.stderr if len(rows) > chunk else None
+    for o, r in conductivity.iter_predictions(model, screened(), len(rows), progress):
+        parts.append((o, r))
+    out = pd.concat([o for o, _ in parts], ignore_index=True) if parts else pd.DataFrame()
+    refused = pd.concat(pre + [r for _, r in parts], ignore_index=True) if parts or pre else pd.DataFrame()
+    note = conductivity.domain_note(out, model) if len(out) else None
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     for _, r in refused.iterrows():
         print(f"refused row ID={r['ID']}: {r['reason']}", file=sys.stderr)
     out = out.round(4)
