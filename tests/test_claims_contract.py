@@ -36,3 +36,17 @@ def test_the_contract_catches_a_claim_without_a_null(monkeypatch):
     monkeypatch.setattr(registry, "_all_claims", lambda: (bad,))
     with pytest.raises(DataValidationError, match="declares no null"):
         claims.check_paper("kim2025")
+
+
+@pytest.mark.parametrize("paper", claims.paper_keys())
+def test_every_paper_has_an_inventory_that_names_real_claims(paper):
+    """Each row of the paper's inventory is handled (claim ids, or 'not checkable: <reason>'), each id exists,
+    and each registered claim checks some statement of the inventory."""
+    inv = claims.inventory(paper)
+    ids = {c.id for c in claims.load_claims(paper=paper)}
+    assert len(inv) > 0 and set(inv["checkable"]) <= {"yes", "no"}
+    for _, row in inv.iterrows():
+        assert row["claims"] or row["handling"].startswith("not checkable:"), row.to_dict()
+        assert set(row["claims"]) <= ids, set(row["claims"]) - ids
+    named = {i for cs in inv["claims"] for i in cs}
+    assert ids <= named, sorted(ids - named)

@@ -70,12 +70,12 @@ from .model import (COUNTED, DATA_KINDS, KINDS, MIN_NULL_DRAWS, MIN_SAMPLES, RUL
                     Claim, ClaimResult, Deviation, Reproduction, compare, fmt, rule_flips)
 from .registry import claims_files, get_claim, load_claims, load_deviations, paper_keys, papers, resolve
 from .rendering import (CLAIMS_MIME, JSON_SCHEMA, check, check_section, deviations_frame, deviations_table, frame,
-                        headline_html, null_str, papers_table, verdict_sentence, verdict_sentences, records, reproduced_str, scorecard, scorecard_html, to_json)
+                        headline_html, null_str, papers_table, inventory, coverage, verdict_sentence, verdict_sentences, records, reproduced_str, scorecard, scorecard_html, to_json)
 
 __all__ = ["STATUSES", "COUNTED", "RULES", "KINDS", "DATA_KINDS", "UNINFORMATIVE_ABOVE", "MIN_NULL_DRAWS",
            "MIN_SAMPLES", "Reproduction", "Claim", "ClaimResult", "Deviation", "Verdict", "compare", "fmt",
            "rule_flips", "papers", "paper_keys", "claims_files", "load_claims", "get_claim", "load_deviations",
            "resolve", "judge", "default_inputs", "run_compute", "null_pass_rate", "evaluate", "evaluate_all",
            "clear_memo", "summary", "summary_by_paper", "headline", "check_paper", "frame", "reproduced_str",
-           "null_str", "check", "check_section", "scorecard", "scorecard_html", "headline_html", "papers_table", "verdict_sentence", "verdict_sentences",
+           "null_str", "check", "check_section", "scorecard", "scorecard_html", "headline_html", "papers_table", "inventory", "coverage", "verdict_sentence", "verdict_sentences",
            "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json", "CLAIMS_MIME"]

@@ -21,7 +21,7 @@ from .model import DATA_KINDS, KINDS, RULES, STATUSES, ClaimResult, fmt
 from .registry import get_claim, load_claims, load_deviations, papers
 
 __all__ = ["frame", "reproduced_str", "null_str", "check", "check_section", "scorecard", "scorecard_html",
-           "headline_html", "papers_table", "verdict_sentence", "verdict_sentences", "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json",
+           "headline_html", "papers_table", "inventory", "coverage", "verdict_sentence", "verdict_sentences", "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json",
            "CLAIMS_MIME"]
 
 #: The MIME type under which the scorecard chapter hands ``claims.json`` to the build (see :mod:`ssekit.sphinxext`).
@@ -257,6 +257,49 @@ def papers_table(book_dir: str | None = None, link_suffix: str = ".md"):
                      "chapters": ", ".join(chapters)})
     body.append("</tbody></table></div>")
     return _HTML("\n".join(body), pd.DataFrame(rows).set_index("paper"))
+
+
+def inventory(paper: str) -> pd.DataFrame:
+    """The paper's inventory (``ssekit/<paper>/inventory.csv``): every checkable statement and how the book handles it.
+
+    Columns item, line, where, statement, kind, checkable (yes/no), handling
+    (claim ids, or 'not checkable: <reason>', which may name a deviation); ``claims`` lists
+    the claim ids of handled rows.
+    """
+    import re
+
+    from ..data.shipped import path as registered_path
+
+    df = pd.read_csv(registered_path(f"{paper}/inventory.csv"), dtype=str, keep_default_na=False)
+    pattern = re.compile(rf"\b{paper}\.[A-Za-z0-9_.]*[A-Za-z0-9_]")
+    df["claims"] = df["handling"].map(lambda h: [] if h.startswith("not checkable") else pattern.findall(h))
+    return df
+
+
+def coverage(results: list[ClaimResult] | None = None) -> pd.DataFrame:
+    """Per paper: statements in its inventory, checkable ones, those handled by a claim, and how they came out.
+
+    A statement counts as *informative* when at least one of its claims is
+    informative, and *reproduced* when all of its informative claims reproduce.
+    """
+    results = evaluate_all() if results is None else results
+    status = {r.claim.id: r.status for r in results}
+    rows = []
+    for key, p in papers().items():
+        try:
+            inv = inventory(key)
+        except Exception:  # noqa: BLE001 - a paper without an inventory yet shows zeros
+            inv = pd.DataFrame(columns=["checkable", "claims"])
+        checkable = inv[inv["checkable"] == "yes"] if len(inv) else inv
+        claimed = checkable[checkable["claims"].map(bool)] if len(checkable) else checkable
+        informative = [ids for ids in claimed["claims"] if any(status.get(i) in ("reproduced", "differs", "not reached")
+                                                                for i in ids)] if len(claimed) else []
+        good = [ids for ids in informative
+                if all(status.get(i) == "reproduced" for i in ids if status.get(i) in ("reproduced", "differs",
+                                                                                      "not reached"))]
+        rows.append({"paper": p["short"], "statements": len(inv), "checkable here": len(checkable),
+                     "claimed": len(claimed), "informative": len(informative), "reproduced": len(good)})
+    return pd.DataFrame(rows).set_index("paper")
 
 
 def scorecard(paper: str | None = None) -> pd.DataFrame:
