@@ -14,13 +14,79 @@ from .films import active_film_data
 
 __all__ = ["f1_by_reading", "power_study", "fig3_dot", "CLASS_COLOURS", "CLASS_MARKERS", "CLASS_NAMES", "UNITS", "table1_plot", "biplot", "elbow_silhouette",
            "class_boxplots", "contour", "surface_animation", "decision_maps", "class_counts",
-           "f1_distribution"]
+           "f1_distribution", "TABLE1_LABELS", "table1_columns", "SURROGATE_LABELS", "surrogate_table",
+           "local_animation_html"]
 
 CLASS_COLOURS = {1: OKABE_ITO[0], 2: OKABE_ITO[1], 3: OKABE_ITO[3]}
 CLASS_MARKERS = {1: "o", 2: "s", 3: "^"}
 CLASS_NAMES = {1: "class 1: high σ, low RD", 2: "class 2: high σ, high RD", 3: "class 3: low σ, high RD"}
 UNITS = {"thickness_um": "thickness (µm)", "DoT_um": "DoT (µm)", "sigma_S_per_cm": "σ (S/cm)", "RD": "RD (–)",
          "LS_uL_per_mg": "L:S (µL/mg)", "XB_vol_pct": "X:B (vol% xylene)", "P_pct": "P% (wt%)"}
+
+
+#: Reader's labels (with units) of the columns of Chen et al. 2021 Table 1 (``analysis.table1``).
+TABLE1_LABELS = {"electrolyte": "electrolyte", "binder": "binder", "solvent": "solvent",
+                 "binder_wt_pct_low": "binder content, lowest (wt%)", "binder_wt_pct_high": "binder content, highest (wt%)",
+                 "LS_low_uL_per_mg": "L:S, lowest (µL mg⁻¹)", "LS_high_uL_per_mg": "L:S, highest (µL mg⁻¹)",
+                 "sigma_low_S_per_cm": "σ, lowest (S cm⁻¹)", "sigma_high_S_per_cm": "σ, highest (S cm⁻¹)",
+                 "thickness_um": "thickness (µm)", "ref": "reference"}
+
+#: Reader's names of the surrogate's parameters (``films.surrogate_parameters``); the unit is its own column.
+SURROGATE_LABELS = {
+    "seed": "random seed", "wet_gap_um": "wet-film gap", "rho_lpscl": "density of Li6PS5Cl",
+    "rho_binder": "density of the PBMA binder", "measurement_area": "measurement area",
+    "sigma_powder": "σ of the Li6PS5Cl powder", "tortuosity_exponent": "tortuosity exponent n",
+    "porosity_base": "porosity at L:S = 1", "porosity_per_ls": "porosity change per L:S",
+    "porosity_per_aggregation": "porosity per aggregation", "porosity_min": "porosity, lowest",
+    "porosity_max": "porosity, highest", "visc_weight_p": "viscosity weight of P%",
+    "visc_weight_xb": "viscosity weight of X:B", "visc_weight_ls": "viscosity weight of L:S",
+    "visc_threshold": "aggregation threshold v₀", "thickness_per_aggregation": "thickness per aggregation",
+    "rd_min": "RD of the best films", "ls_opt_at_xb50": "best L:S at X:B = 50 vol%",
+    "ls_opt_slope_xb": "shift of the best L:S with X:B", "rd_curvature": "curvature c of ln RD",
+    "rd_per_aggregation": "ln RD per aggregation", "noise_sigma": "scatter of σ (sd of ln)",
+    "noise_thickness": "scatter of thickness (sd of ln)", "noise_rd": "scatter of RD (sd of ln)",
+}
+
+
+def table1_columns(t1: pd.DataFrame) -> pd.DataFrame:
+    """Table 1 with every column named for a reader (:data:`TABLE1_LABELS`); values unchanged.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> list(table1_columns(pd.DataFrame(columns=["thickness_um", "ref"])).columns)
+    ['thickness (µm)', 'reference']
+    """
+    return t1.rename(columns=TABLE1_LABELS)
+
+
+def surrogate_table(pset):
+    """The surrogate's parameter set for the page: reader's names (:data:`SURROGATE_LABELS`), values unchanged."""
+    from ..tables import pretty_text, pretty_unit, show
+
+    df = pset.to_frame()
+    df["unit"] = df["unit"].map(lambda u: "–" if u in ("-", "") else pretty_text(pretty_unit(u)).replace(" ", "\u00a0"))
+    df["note"] = df["note"].map(lambda v: pretty_text(v).replace("sigma_film", "σ of the film").replace("sigma_powder", "σ of the powder")
+                                .replace("rd_curvature", "c"))
+    df["source"] = df["source"].map(pretty_text)
+    df.index = [SURROGATE_LABELS.get(n, n.replace("_", " ")) for n in df.index]
+    df.index.name = "parameter"
+    return show(df, sig={"value": 4}, missing="")
+
+
+def local_animation_html(html: str) -> str:
+    r"""Matplotlib's animation HTML without the remote Font Awesome stylesheet it links.
+
+    The book's theme bundles Font Awesome, so the buttons' icons still show; nothing is fetched.
+
+    Examples
+    --------
+    >>> local_animation_html('<link rel="stylesheet"\nhref="https://x/font-awesome.min.css">\n<div>')
+    '\n<div>'
+    """
+    import re
+
+    return re.sub(r"<link[^>]*font-awesome[^>]*>", "", html, flags=re.S)
 
 
 def _marked(fig_or_ax):
@@ -173,7 +239,7 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
     fig.colorbar(cs, ax=ax, label=label, format="%g")
     fig.tight_layout()
     anim = FuncAnimation(fig, draw, frames=len(p_levels), interval=900)
-    html = anim.to_jshtml(default_mode="once")
+    html = local_animation_html(anim.to_jshtml(default_mode="once"))
     plt.close(fig)
     return html
 
