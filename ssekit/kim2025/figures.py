@@ -214,6 +214,21 @@ def sensitivity_tornado(oat):
     return _phone(fig)
 
 
+def _staggered_label_points(cs, fractions=(0.75, 0.35)):
+    """One label point per contour level, alternately 75 % and 35 % along its longest line, so that the
+    labels of neighbouring levels do not sit on top of each other."""
+    points = []
+    for i, segs in enumerate(cs.allsegs):
+        segs = [s for s in segs if len(s) > 1]
+        if not segs:
+            continue
+        line = max(segs, key=len)
+        arc = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(line, axis=0).T))])
+        k = int(np.searchsorted(arc, fractions[i % len(fractions)] * arc[-1]))
+        points.append(tuple(line[min(k, len(line) - 1)]))
+    return points
+
+
 def threshold_maps(config: str = "ncm811_li"):
     """Largest separator thickness for 350 Wh/kg and 750 Wh/L over N:P ratio and areal capacity, with contours."""
     from . import energy as ke
@@ -225,7 +240,7 @@ def threshold_maps(config: str = "ncm811_li"):
         Z = np.where(np.isnan(m.to_numpy()), 0.0, m.to_numpy())
         cf = ax.contourf(X, Y, Z, levels=np.arange(0, 161, 10), cmap="viridis", extend="max")
         cs = ax.contour(X, Y, Z, levels=[20, 30, 60, 80], colors="white", linewidths=1)
-        ax.clabel(cs, fmt="%g µm", fontsize=9)
+        ax.clabel(cs, fmt="%g µm", fontsize=9, manual=_staggered_label_points(cs))
         ax.set_title(f"{target:g} {unit}, cell level")
         ax.set_xlabel("N:P ratio (–)")
         ax.set_ylabel("areal capacity (mAh/cm²)")

@@ -68,7 +68,7 @@ def table1_display() -> tuple[pd.DataFrame, list[str]]:
 
 #: Reader labels of the mechanics and binder inputs.
 MECHANICS_LABELS = {
-    "li_shear_modulus": "shear modulus of lithium", "monroe_newman_factor": "Monroe-Newman factor (G_SE / G_Li)",
+    "li_shear_modulus": "shear modulus of lithium", "monroe_newman_factor": "Monroe-Newman factor (electrolyte / lithium shear modulus)",
     "text_shear_low": "lowest sulfide shear modulus in the text", "pib_density": "PIB density", "pbma_density": "PBMA density",
     "se_density": "Li6PS5Cl density", "bruggeman_exponent": "Bruggeman exponent",
     "wip_porosity_before": "porosity after uniaxial pressing", "wip_porosity_after": "porosity after WIP",
