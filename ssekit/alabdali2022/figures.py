@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 from matplotlib.colors import ListedColormap
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import MaxNLocator, NullLocator
 
 from ..physics import microstructure as ms
 from ..style import OKABE_ITO, box_with_points, fit_text
@@ -16,8 +16,8 @@ __all__ = ["composite_slice", "ratios", "thickness", "CLAIM_LABELS"]
 
 PHASE_COLOURS = ["white", OKABE_ITO[0], OKABE_ITO[1], "black"]  # pore, SE, AM, binder
 
-#: Larger text than the book's default, so the figures stay readable when a phone shrinks them.
-_LARGE = {"font.size": 13, "axes.labelsize": 13, "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12}
+#: Narrow figures (4.6-5 in) with 11-12 pt text, so the text stays >= 8 pt when a phone (400 px) shrinks them.
+_LARGE = {"font.size": 12, "axes.labelsize": 12, "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11}
 
 
 def _large_text(f):
@@ -63,7 +63,7 @@ def composite_slice(img, z: int | None = None, voxel_um: float = 0.5):
     matplotlib.figure.Figure
     """
     z = img.shape[2] // 2 if z is None else z
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = plt.subplots(figsize=(4.6, 5.4))
     ext = (0, img.shape[1] * voxel_um, img.shape[0] * voxel_um, 0)
     ax.imshow(img[:, :, z], cmap=ListedColormap(PHASE_COLOURS), vmin=-0.5, vmax=3.5, interpolation="nearest",
               extent=ext)
@@ -72,7 +72,7 @@ def composite_slice(img, z: int | None = None, voxel_um: float = 0.5):
     ax.grid(False)
     for colour, name in zip(PHASE_COLOURS, [ms.PHASES[p] for p in sorted(ms.PHASES)]):
         ax.scatter([], [], marker="s", s=60, color=colour, edgecolors="black", label=name)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     fig.tight_layout()
     return fit_text(fig)
 
@@ -98,7 +98,7 @@ def ratios(table, thresholds: dict[str, tuple[str, float]]):
         df.loc[df["ratio"] <= 0, "ratio"] = lo * 1.15
     df["claim"] = df["claim"].map(CLAIM_LABELS)
     order = [CLAIM_LABELS[k] for k in CLAIM_LABELS if CLAIM_LABELS[k] in set(df["claim"])]
-    fig, ax = plt.subplots(figsize=(8.8, 6.8))
+    fig, ax = plt.subplots(figsize=(5.0, 9.0))
     sns.stripplot(data=df, x="ratio", y="claim", order=order, ax=ax, color=OKABE_ITO[0], size=4, jitter=0.25,
                   alpha=0.7)
     med = df.groupby("claim")["ratio"].median()
@@ -120,9 +120,11 @@ def ratios(table, thresholds: dict[str, tuple[str, float]]):
     ax.set_xticklabels(labels)
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xlim(lo, hi)
-    ax.set_xlabel("ratio of the two composites, per seed (–, log scale)")
+    ax.set_yticks(range(len(order)))
+    ax.set_yticklabels([lab.replace(": ", ":\n", 1) for lab in order])  # quantity, then the two composites
+    ax.set_xlabel("ratio of the two composites,\nper seed (–, log scale)")
     ax.set_ylabel("")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.4, 1.0), ncol=1, frameon=False)
     fig.tight_layout()
     return fit_text(fig)
 
@@ -133,9 +135,10 @@ def thickness(df):
     col = analysis.LABELS["sigma_el"]
     d = df.copy()
     d["electrode thickness (µm)"] = d["electrode thickness (µm)"].map(lambda v: f"{v:g}")
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    fig, ax = plt.subplots(figsize=(4.6, 3.8))
     box_with_points(d, "electrode thickness (µm)", col, ax, color=OKABE_ITO[2])
     ax.set_ylabel(r"electronic $\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{AM}$ (–)")
+    ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.set_xlabel("electrode thickness (µm)")
     ax.set_ylim(bottom=-0.01)  # seeds at zero (no spanning network) stay visible
     fig.tight_layout()
