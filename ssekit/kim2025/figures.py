@@ -99,7 +99,7 @@ def binder_and_porosity():
 
     p = km.params()
     w = np.linspace(0, 0.10, 101)
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(4.6, 7.6))
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(4.6, 9.2))
     a1.plot(w * 100, km.relative_conductivity(w, p.get_value("pib_density", "g/cm3")), color=OKABE_ITO[0], label="PIB")
     a1.plot(w * 100, km.relative_conductivity(w, p.get_value("pbma_density", "g/cm3")), "--", color=OKABE_ITO[1],
             label="PBMA")
@@ -107,13 +107,13 @@ def binder_and_porosity():
         a1.axvline(x, color="0.6", lw=0.8, ls=":", label="2 and 5 wt% PIB (Kim et al. 2025)" if k == 0 else None)
     a1.set_xlabel("binder content (wt%)")
     a1.set_ylabel(r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$ (–)")
-    a1.legend(loc="lower left")
+    a1.legend(loc="upper left", bbox_to_anchor=(0.0, -0.2))
     eps = np.linspace(0, 0.3, 101)
     a2.plot(eps * 100, km.relative_conductivity(porosity=eps), color=OKABE_ITO[2])
     for e, what, mk in ((p.get_value("wip_porosity_before", "-"), "uniaxial pressing", "o"),
                         (p.get_value("wip_porosity_after", "-"), "after warm isostatic pressing", "s")):
         a2.plot(e * 100, km.relative_conductivity(porosity=e), mk, color="black", label=f"{what}: {e * 100:g} %")
-    a2.legend(loc="lower left")
+    a2.legend(loc="upper left", bbox_to_anchor=(0.0, -0.2))  # below the axes: the line crosses the whole plot
     a2.set_xlabel("porosity (%)")
     a2.set_ylabel(r"$\sigma_\mathrm{eff}\,/\,\sigma_\mathrm{SE}$ (–)")
     return _phone(fig)
