@@ -14,7 +14,7 @@ from .films import active_film_data
 
 __all__ = ["f1_by_reading", "power_study", "fig3_dot", "CLASS_COLOURS", "CLASS_MARKERS", "CLASS_NAMES", "UNITS", "table1_plot", "biplot", "elbow_silhouette",
            "class_boxplots", "contour", "surface_animation", "decision_maps", "class_counts",
-           "f1_distribution", "TABLE1_LABELS", "table1_columns", "SURROGATE_LABELS", "surrogate_table",
+           "f1_distribution", "TABLE1_LABELS", "table1_columns", "SURROGATE_LABELS", "REPORTED_LABELS", "surrogate_table",
            "local_animation_html"]
 
 CLASS_COLOURS = {1: OKABE_ITO[0], 2: OKABE_ITO[1], 3: OKABE_ITO[3]}
@@ -60,8 +60,19 @@ def table1_columns(t1: pd.DataFrame) -> pd.DataFrame:
     return t1.rename(columns=TABLE1_LABELS)
 
 
-def surrogate_table(pset):
-    """The surrogate's parameter set for the page: reader's names (:data:`SURROGATE_LABELS`), values unchanged."""
+#: Reader's names of the values the paper reports (``analysis.reported``); the unit is its own column.
+REPORTED_LABELS = {
+    "film_sigma": "σ of the class-1 film", "film_thickness": "thickness of the film",
+    "powder_sigma": "σ of the powder pellet", "powder_sigma_e": "electronic σ of the powder",
+    "film_sigma_e": "electronic σ of the film", "pellet_thickness": "typical pellet thickness",
+    "first_discharge": "first discharge capacity", "first_ce": "first-cycle coulombic efficiency",
+    "capacity_100": "capacity after 100 cycles",
+}
+
+
+def surrogate_table(pset, labels: dict | None = None):
+    """A parameter set for the page with reader's names (default :data:`SURROGATE_LABELS`), values unchanged."""
+    labels = SURROGATE_LABELS if labels is None else labels
     from ..tables import pretty_text, pretty_unit, show
 
     df = pset.to_frame()
@@ -69,7 +80,7 @@ def surrogate_table(pset):
     df["note"] = df["note"].map(lambda v: pretty_text(v).replace("sigma_film", "σ of the film").replace("sigma_powder", "σ of the powder")
                                 .replace("rd_curvature", "c"))
     df["source"] = df["source"].map(pretty_text)
-    df.index = [SURROGATE_LABELS.get(n, n.replace("_", " ")) for n in df.index]
+    df.index = [labels.get(n, n.replace("_", " ")) for n in df.index]
     df.index.name = "parameter"
     return show(df, sig={"value": 4}, missing="")
 
@@ -100,7 +111,7 @@ def _marked(fig_or_ax):
 def table1_plot(t1: pd.DataFrame, ax=None):
     """Conductivity against thickness of the literature films of Table 1."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4))
+        _, ax = plt.subplots(figsize=(4.8, 3.6))
     ok = t1.dropna(subset=["sigma_low_S_per_cm", "thickness_um"])
     for i, (_, r) in enumerate(ok.iterrows()):
         colour = OKABE_ITO[i % 7]
@@ -113,7 +124,7 @@ def table1_plot(t1: pd.DataFrame, ax=None):
     ax.set_yscale("log")
     ax.set_xlabel("film thickness (µm)")
     ax.set_ylabel("ionic conductivity (S/cm)")
-    ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1)
     return ax
 
 
@@ -128,7 +139,7 @@ def fig3_dot(df: pd.DataFrame, is_surrogate: bool):
 def biplot(pca, classes=None, ax=None):
     """PC1-PC2 scores (coloured by class if given) with the variables' loadings as arrows."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 5.2))
+        _, ax = plt.subplots(figsize=(4.8, 4.4))
     s = pca.scores
     if classes is None:
         ax.scatter(s["PC1"], s["PC2"], s=14, color="0.6")
@@ -137,7 +148,7 @@ def biplot(pca, classes=None, ax=None):
             m = np.asarray(classes) == c
             ax.scatter(s.loc[m, "PC1"], s.loc[m, "PC2"], s=18, c=CLASS_COLOURS[c], marker=CLASS_MARKERS[c],
                        label=CLASS_NAMES[c], alpha=0.8)
-        ax.legend(fontsize=9, loc="lower left")
+        ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
     scale = 0.9 * np.abs(s[["PC1", "PC2"]]).max().min() / np.abs(pca.loadings[["PC1", "PC2"]]).max().max()
     tips = pca.loadings[["PC1", "PC2"]] * scale
     for var, (x, y) in tips.iterrows():
@@ -159,10 +170,9 @@ def biplot(pca, classes=None, ax=None):
 
 def elbow_silhouette(scan: pd.DataFrame, chosen: int = 3):
     """Inertia (elbow) and silhouette against k."""
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8, 3.2))
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(4.8, 5.4), sharex=True)
     a1.plot(scan.index, scan["inertia"], "o-", color=OKABE_ITO[0])
-    a1.set_xlabel("number of clusters k")
-    a1.set_ylabel("within-cluster sum of squares")
+    a1.set_ylabel("within-cluster\nsum of squares")
     a2.plot(scan.index, scan["silhouette"], "s--", color=OKABE_ITO[1])
     a2.set_xlabel("number of clusters k")
     a2.set_ylabel("mean silhouette (–)")
@@ -177,7 +187,7 @@ def class_boxplots(df: pd.DataFrame, classes, kw_sigma, kw_rd):
     d = df.assign(cls=[f"class {c}" for c in np.asarray(classes)])
     order = ["class 1", "class 2", "class 3"]
     palette = {f"class {c}": CLASS_COLOURS[c] for c in (1, 2, 3)}
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.6))
+    fig, axes = plt.subplots(2, 1, figsize=(4.8, 6.6))
     for ax, col, (h, p), label in ((axes[0], "sigma_S_per_cm", kw_sigma, "σ (S/cm)"), (axes[1], "RD", kw_rd, "RD (–)")):
         box_with_points(d, "cls", col, ax, palette=palette, order=order, size=3.5)
         ax.set_xlabel("")
