@@ -112,15 +112,19 @@ def table1_plot(t1: pd.DataFrame, ax=None):
     """Conductivity against thickness of the literature films of Table 1."""
     if ax is None:
         _, ax = plt.subplots(figsize=(4.8, 3.6))
+    import textwrap
+
     ok = t1.dropna(subset=["sigma_low_S_per_cm", "thickness_um"])
     for i, (_, r) in enumerate(ok.iterrows()):
         colour = OKABE_ITO[i % 7]
+        ref = r["ref"].replace("Chen 2021 ", "").replace("ref ", "ref. ").strip("()")
+        name = textwrap.fill(f"{r['electrolyte']} / {r['binder']} ({ref})", 44, subsequent_indent="  ")
         if r["sigma_high_S_per_cm"] > r["sigma_low_S_per_cm"]:
             ax.plot([r["thickness_um"]] * 2, [r["sigma_low_S_per_cm"], r["sigma_high_S_per_cm"]], color=colour, lw=4,
-                    solid_capstyle="round", label=f"{r['electrolyte']} / {r['binder']} ({r['ref']})")
+                    solid_capstyle="round", label=name)
         else:
             ax.scatter(r["thickness_um"], r["sigma_low_S_per_cm"], color=colour, marker="osD^v<>p"[i % 8], s=45,
-                       label=f"{r['electrolyte']} / {r['binder']} ({r['ref']})")
+                       label=name)
     ax.set_yscale("log")
     ax.set_xlabel("film thickness (µm)")
     ax.set_ylabel("ionic conductivity (S/cm)")
