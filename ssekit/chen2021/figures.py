@@ -261,9 +261,9 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
 def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | None = None, labels=None,
                   title: str = ""):
     """Predicted class over L:S x X:B for each P% (measured levels solid titles, interpolated ones marked)."""
-    ncol = 4
+    ncol = 2
     nrow = int(np.ceil(len(p_levels) / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(11, 2.7 * nrow), sharex=True, sharey=True)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.8, 2.3 * nrow + 0.6), sharex=True, sharey=True)
     classes = list(model.classes_)
     colours = [CLASS_COLOURS.get(c, {"high": OKABE_ITO[0], "low": OKABE_ITO[3]}.get(c, "0.5")) for c in classes]
     cmap = ListedColormap(colours)
@@ -290,7 +290,7 @@ def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | No
     names = [CLASS_NAMES.get(c, f"{c} conductivity") for c in classes]
     for ax in np.ravel(axes):
         ax.set_xticks([0.8, 1.0, 1.2])  # no tick at the panel edges, where neighbours' labels would meet
-    fig.legend(handles, names, loc="upper center", ncol=len(classes), fontsize=9, bbox_to_anchor=(0.5, 0.0))
+    fig.legend(handles, names, loc="upper center", ncol=1, fontsize=10, bbox_to_anchor=(0.5, 0.0))
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
@@ -300,7 +300,7 @@ def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | No
 def class_counts(counts: pd.DataFrame, ax=None):
     """Figure S6: training-set class counts before and after random oversampling."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.4, 3.4))
+        _, ax = plt.subplots(figsize=(4.6, 3.4))
     long = counts.reset_index().melt(id_vars="class", var_name="stage", value_name="films")
     long["class"] = "class " + long["class"].astype(str)
     sns.barplot(data=long, x="class", y="films", hue="stage", palette=[OKABE_ITO[4], OKABE_ITO[0]], ax=ax,
@@ -308,14 +308,14 @@ def class_counts(counts: pd.DataFrame, ax=None):
     ax.set_xlabel("")
     ax.set_ylabel("training films (count)")
     ax.set_title("Fig. S6: class counts, training set", fontsize=10)
-    ax.legend(title="", fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.legend(title="", fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     return _marked(ax)
 
 
 def f1_distribution(repeated: pd.DataFrame, single: float, reported: float = 0.94, ax=None):
     """Histogram of macro F1 over repeated splits, with the single split and the paper's value."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.6, 3.4))
+        _, ax = plt.subplots(figsize=(4.8, 3.6))
     bins = np.linspace(0.5, 1.0, 26)
     ax.hist(repeated["f1_macro"], bins=bins, color=OKABE_ITO[4], edgecolor="black", label="repeated splits (macro)")
     ax.axvline(single, color=OKABE_ITO[5], lw=2, ls="--", label=f"single split: {single:.2f}")
@@ -336,7 +336,7 @@ def f1_by_reading(samples: dict, reported: float = 0.94):
     d = pd.concat([pd.DataFrame({"f1_macro": np.asarray(v, float), "reading": k}) for k, v in samples.items()],
                   ignore_index=True)
     n = max(len(v) for v in samples.values())
-    fig, ax = plt.subplots(figsize=(6.6, 3.8))
+    fig, ax = plt.subplots(figsize=(4.8, 3.8))
     box_with_points(d, "reading", "f1_macro", ax, palette=OKABE_ITO[:len(samples)])
     return _f1_axes(ax, reported, "", "macro F1, 20 % test set (–)",
                     f"F1 over {n} random 80/20 splits (Fig. 4 classifier)", "lower left")
@@ -355,7 +355,7 @@ def _f1_axes(ax, reported: float, xlabel: str, ylabel: str, title: str, legend_l
 
 def power_study(power: pd.DataFrame, reported: float = 0.94):
     """Spread of single-split F1 (recipe reading) of simulated studies with 55-440 films."""
-    fig, ax = plt.subplots(figsize=(6.0, 3.8))
+    fig, ax = plt.subplots(figsize=(4.8, 3.8))
     box_with_points(power, "films", "F1 recipe", ax, color=OKABE_ITO[4])
     return _f1_axes(ax, reported, "films in the study (count)", "macro F1, one 80/20 split (–)",
                     "How much one F1 can vary: simulated studies", "lower right")
