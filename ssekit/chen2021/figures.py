@@ -14,7 +14,7 @@ from .films import active_film_data
 
 __all__ = ["f1_by_reading", "power_study", "fig3_dot", "CLASS_COLOURS", "CLASS_MARKERS", "CLASS_NAMES", "UNITS", "table1_plot", "biplot", "elbow_silhouette",
            "class_boxplots", "contour", "surface_animation", "decision_maps", "class_counts",
-           "f1_distribution", "TABLE1_LABELS", "table1_columns", "SURROGATE_LABELS", "surrogate_table",
+           "f1_distribution", "TABLE1_LABELS", "table1_columns", "SURROGATE_LABELS", "REPORTED_LABELS", "surrogate_table",
            "local_animation_html"]
 
 CLASS_COLOURS = {1: OKABE_ITO[0], 2: OKABE_ITO[1], 3: OKABE_ITO[3]}
@@ -60,8 +60,19 @@ def table1_columns(t1: pd.DataFrame) -> pd.DataFrame:
     return t1.rename(columns=TABLE1_LABELS)
 
 
-def surrogate_table(pset):
-    """The surrogate's parameter set for the page: reader's names (:data:`SURROGATE_LABELS`), values unchanged."""
+#: Reader's names of the values the paper reports (``analysis.reported``); the unit is its own column.
+REPORTED_LABELS = {
+    "film_sigma": "σ of the class-1 film", "film_thickness": "thickness of the film",
+    "powder_sigma": "σ of the powder pellet", "powder_sigma_e": "electronic σ of the powder",
+    "film_sigma_e": "electronic σ of the film", "pellet_thickness": "typical pellet thickness",
+    "first_discharge": "first discharge capacity", "first_ce": "first-cycle coulombic efficiency",
+    "capacity_100": "capacity after 100 cycles",
+}
+
+
+def surrogate_table(pset, labels: dict | None = None):
+    """A parameter set for the page with reader's names (default :data:`SURROGATE_LABELS`), values unchanged."""
+    labels = SURROGATE_LABELS if labels is None else labels
     from ..tables import pretty_text, pretty_unit, show
 
     df = pset.to_frame()
@@ -69,7 +80,7 @@ def surrogate_table(pset):
     df["note"] = df["note"].map(lambda v: pretty_text(v).replace("sigma_film", "σ of the film").replace("sigma_powder", "σ of the powder")
                                 .replace("rd_curvature", "c"))
     df["source"] = df["source"].map(pretty_text)
-    df.index = [SURROGATE_LABELS.get(n, n.replace("_", " ")) for n in df.index]
+    df.index = [labels.get(n, n.replace("_", " ")) for n in df.index]
     df.index.name = "parameter"
     return show(df, sig={"value": 4}, missing="")
 
@@ -100,20 +111,24 @@ def _marked(fig_or_ax):
 def table1_plot(t1: pd.DataFrame, ax=None):
     """Conductivity against thickness of the literature films of Table 1."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4))
+        _, ax = plt.subplots(figsize=(4.8, 3.6))
+    import textwrap
+
     ok = t1.dropna(subset=["sigma_low_S_per_cm", "thickness_um"])
     for i, (_, r) in enumerate(ok.iterrows()):
         colour = OKABE_ITO[i % 7]
+        ref = r["ref"].replace("Chen 2021 ", "").replace("ref ", "ref. ").strip("()")
+        name = textwrap.fill(f"{r['electrolyte']} / {r['binder']} ({ref})", 44, subsequent_indent="  ")
         if r["sigma_high_S_per_cm"] > r["sigma_low_S_per_cm"]:
             ax.plot([r["thickness_um"]] * 2, [r["sigma_low_S_per_cm"], r["sigma_high_S_per_cm"]], color=colour, lw=4,
-                    solid_capstyle="round", label=f"{r['electrolyte']} / {r['binder']} ({r['ref']})")
+                    solid_capstyle="round", label=name)
         else:
             ax.scatter(r["thickness_um"], r["sigma_low_S_per_cm"], color=colour, marker="osD^v<>p"[i % 8], s=45,
-                       label=f"{r['electrolyte']} / {r['binder']} ({r['ref']})")
+                       label=name)
     ax.set_yscale("log")
     ax.set_xlabel("film thickness (µm)")
     ax.set_ylabel("ionic conductivity (S/cm)")
-    ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1)
     return ax
 
 
@@ -128,7 +143,7 @@ def fig3_dot(df: pd.DataFrame, is_surrogate: bool):
 def biplot(pca, classes=None, ax=None):
     """PC1-PC2 scores (coloured by class if given) with the variables' loadings as arrows."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 5.2))
+        _, ax = plt.subplots(figsize=(4.8, 4.4))
     s = pca.scores
     if classes is None:
         ax.scatter(s["PC1"], s["PC2"], s=14, color="0.6")
@@ -137,7 +152,7 @@ def biplot(pca, classes=None, ax=None):
             m = np.asarray(classes) == c
             ax.scatter(s.loc[m, "PC1"], s.loc[m, "PC2"], s=18, c=CLASS_COLOURS[c], marker=CLASS_MARKERS[c],
                        label=CLASS_NAMES[c], alpha=0.8)
-        ax.legend(fontsize=9, loc="lower left")
+        ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
     scale = 0.9 * np.abs(s[["PC1", "PC2"]]).max().min() / np.abs(pca.loadings[["PC1", "PC2"]]).max().max()
     tips = pca.loadings[["PC1", "PC2"]] * scale
     for var, (x, y) in tips.iterrows():
@@ -159,10 +174,9 @@ def biplot(pca, classes=None, ax=None):
 
 def elbow_silhouette(scan: pd.DataFrame, chosen: int = 3):
     """Inertia (elbow) and silhouette against k."""
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8, 3.2))
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(4.8, 5.4), sharex=True)
     a1.plot(scan.index, scan["inertia"], "o-", color=OKABE_ITO[0])
-    a1.set_xlabel("number of clusters k")
-    a1.set_ylabel("within-cluster sum of squares")
+    a1.set_ylabel("within-cluster\nsum of squares")
     a2.plot(scan.index, scan["silhouette"], "s--", color=OKABE_ITO[1])
     a2.set_xlabel("number of clusters k")
     a2.set_ylabel("mean silhouette (–)")
@@ -177,7 +191,7 @@ def class_boxplots(df: pd.DataFrame, classes, kw_sigma, kw_rd):
     d = df.assign(cls=[f"class {c}" for c in np.asarray(classes)])
     order = ["class 1", "class 2", "class 3"]
     palette = {f"class {c}": CLASS_COLOURS[c] for c in (1, 2, 3)}
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.6))
+    fig, axes = plt.subplots(2, 1, figsize=(4.8, 6.6))
     for ax, col, (h, p), label in ((axes[0], "sigma_S_per_cm", kw_sigma, "σ (S/cm)"), (axes[1], "RD", kw_rd, "RD (–)")):
         box_with_points(d, "cls", col, ax, palette=palette, order=order, size=3.5)
         ax.set_xlabel("")
@@ -247,9 +261,9 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
 def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | None = None, labels=None,
                   title: str = ""):
     """Predicted class over L:S x X:B for each P% (measured levels solid titles, interpolated ones marked)."""
-    ncol = 4
+    ncol = 2
     nrow = int(np.ceil(len(p_levels) / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(11, 2.7 * nrow), sharex=True, sharey=True)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.8, 2.3 * nrow + 0.6), sharex=True, sharey=True)
     classes = list(model.classes_)
     colours = [CLASS_COLOURS.get(c, {"high": OKABE_ITO[0], "low": OKABE_ITO[3]}.get(c, "0.5")) for c in classes]
     cmap = ListedColormap(colours)
@@ -276,7 +290,7 @@ def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | No
     names = [CLASS_NAMES.get(c, f"{c} conductivity") for c in classes]
     for ax in np.ravel(axes):
         ax.set_xticks([0.8, 1.0, 1.2])  # no tick at the panel edges, where neighbours' labels would meet
-    fig.legend(handles, names, loc="upper center", ncol=len(classes), fontsize=9, bbox_to_anchor=(0.5, 0.0))
+    fig.legend(handles, names, loc="upper center", ncol=1, fontsize=10, bbox_to_anchor=(0.5, 0.0))
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
@@ -286,7 +300,7 @@ def decision_maps(model, p_levels, measured=(3, 5, 7, 10), df: pd.DataFrame | No
 def class_counts(counts: pd.DataFrame, ax=None):
     """Figure S6: training-set class counts before and after random oversampling."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.4, 3.4))
+        _, ax = plt.subplots(figsize=(4.6, 3.4))
     long = counts.reset_index().melt(id_vars="class", var_name="stage", value_name="films")
     long["class"] = "class " + long["class"].astype(str)
     sns.barplot(data=long, x="class", y="films", hue="stage", palette=[OKABE_ITO[4], OKABE_ITO[0]], ax=ax,
@@ -294,14 +308,14 @@ def class_counts(counts: pd.DataFrame, ax=None):
     ax.set_xlabel("")
     ax.set_ylabel("training films (count)")
     ax.set_title("Fig. S6: class counts, training set", fontsize=10)
-    ax.legend(title="", fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.legend(title="", fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     return _marked(ax)
 
 
 def f1_distribution(repeated: pd.DataFrame, single: float, reported: float = 0.94, ax=None):
     """Histogram of macro F1 over repeated splits, with the single split and the paper's value."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.6, 3.4))
+        _, ax = plt.subplots(figsize=(4.8, 3.6))
     bins = np.linspace(0.5, 1.0, 26)
     ax.hist(repeated["f1_macro"], bins=bins, color=OKABE_ITO[4], edgecolor="black", label="repeated splits (macro)")
     ax.axvline(single, color=OKABE_ITO[5], lw=2, ls="--", label=f"single split: {single:.2f}")
@@ -322,7 +336,7 @@ def f1_by_reading(samples: dict, reported: float = 0.94):
     d = pd.concat([pd.DataFrame({"f1_macro": np.asarray(v, float), "reading": k}) for k, v in samples.items()],
                   ignore_index=True)
     n = max(len(v) for v in samples.values())
-    fig, ax = plt.subplots(figsize=(6.6, 3.8))
+    fig, ax = plt.subplots(figsize=(4.8, 3.8))
     box_with_points(d, "reading", "f1_macro", ax, palette=OKABE_ITO[:len(samples)])
     return _f1_axes(ax, reported, "", "macro F1, 20 % test set (–)",
                     f"F1 over {n} random 80/20 splits (Fig. 4 classifier)", "lower left")
@@ -341,7 +355,7 @@ def _f1_axes(ax, reported: float, xlabel: str, ylabel: str, title: str, legend_l
 
 def power_study(power: pd.DataFrame, reported: float = 0.94):
     """Spread of single-split F1 (recipe reading) of simulated studies with 55-440 films."""
-    fig, ax = plt.subplots(figsize=(6.0, 3.8))
+    fig, ax = plt.subplots(figsize=(4.8, 3.8))
     box_with_points(power, "films", "F1 recipe", ax, color=OKABE_ITO[4])
     return _f1_axes(ax, reported, "films in the study (count)", "macro F1, one 80/20 split (–)",
                     "How much one F1 can vary: simulated studies", "lower right")
