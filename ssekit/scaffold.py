@@ -5,7 +5,8 @@ calls :func:`new_paper`. It writes
 
 - ``ssekit/KEY/``: ``__init__.py``, ``analysis.py`` (one example claim with its
   inputs and null), ``claims.toml``, ``deviations.toml``, ``inputs.csv`` (the
-  paper's printed inputs, one cited row per number);
+  paper's printed inputs, one cited row per number), ``inventory.csv`` (every
+  checkable statement of the paper and the claim that checks it, or why not);
 - ``book/KEY.md``: a chapter with overview, prerequisites, the claim section,
   the deviations table and a summary;
 - an entry in ``ssekit/data/papers.toml`` (the one list of papers: the command
@@ -119,6 +120,10 @@ example_a,1.0,1,"{short}, Sec. 1",replace with a number the paper prints
 example_b,2.0,1,"{short}, Sec. 1",replace with a number the paper prints
 '''
 
+_INVENTORY = '''item,line,where,statement,kind,checkable,handling
+{key}.001,1,Sec. 1,example: a quantity derived from two printed inputs (replace),number,yes,{key}.example.product
+'''
+
 _CHAPTER = '''---
 jupytext:
   text_representation:
@@ -176,6 +181,8 @@ def _append_registry(root: Path, key: str, short: str, citation: str, doi: str) 
          f"ways the book's method differs from {short}", ""),
         (f"{key}/inputs", f"{key}/inputs.csv", "parameters", "facts from the paper (transcribed)",
          f"inputs {short} prints", "2"),
+        (f"{key}/inventory", f"{key}/inventory.csv", "inventory", "MIT",
+         f"every checkable statement of {short} and how the book handles it", "1"),
     ]
     for name, file, kind, licence, desc, n in new:
         rows.append({f: "" for f in fields} | {"name": name, "file": file, "kind": kind, "licence": licence,
@@ -230,7 +237,8 @@ def new_paper(key: str, root: Path | str, short: str, citation: str, doi: str) -
     pkg.mkdir()
     files = {
         pkg / "__init__.py": _INIT, pkg / "analysis.py": _ANALYSIS, pkg / "claims.toml": _CLAIMS,
-        pkg / "deviations.toml": _DEVIATIONS, pkg / "inputs.csv": _INPUTS, root / "book" / f"{key}.md": _CHAPTER,
+        pkg / "deviations.toml": _DEVIATIONS, pkg / "inputs.csv": _INPUTS, pkg / "inventory.csv": _INVENTORY,
+        root / "book" / f"{key}.md": _CHAPTER,
     }
     for path, template in files.items():
         path.write_text(template.format(**fill), encoding="utf-8")

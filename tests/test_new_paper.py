@@ -100,14 +100,17 @@ def test_a_new_paper_in_one_step(copy):
         fh.write(ANALYSIS_ADDITION)
     with open(copy / "ssekit" / KEY / "claims.toml", "a", encoding="utf-8") as fh:
         fh.write(CLAIM_ADDITION)
+    with open(copy / "ssekit" / KEY / "inventory.csv", "a", encoding="utf-8") as fh:
+        fh.write(f"{KEY}.002,2,Fig. 1,y rises with x,trend,yes,{KEY}.trend.rises\n")
     reg = _run([py, "scripts/register_data.py"], copy, env)
     assert reg.returncode == 0, reg.stderr
     touched = {line[3:] for line in _run(["git", "status", "--porcelain", "-uall"], copy, env).stdout.split("\n")
                if line}
-    assert touched <= {f"ssekit/{KEY}/analysis.py", f"ssekit/{KEY}/claims.toml", "ssekit/data/registry.csv"}, touched
+    assert touched <= {f"ssekit/{KEY}/analysis.py", f"ssekit/{KEY}/claims.toml", f"ssekit/{KEY}/inventory.csv",
+                       "ssekit/data/registry.csv"}, touched
     # the paper's checks pass: contract, drift reference (recorded, then compared), rules, links, API shape, data
     select = (f"{KEY} or every_claim_is_well_formed or every_claim_is_shown or chapters_check_only or "
-              "general_modules_never")
+              "general_modules_never or quoted_passages")
     tests = ["tests/test_claims.py", "tests/test_claims_contract.py", "tests/test_api.py"]
     regen = _run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests, "-k", select, "--force-regen"], copy, env)
     assert (copy / "tests" / "test_claims" / f"{KEY}.yml").is_file(), regen.stdout[-3000:]
