@@ -81,7 +81,7 @@ def fig5_predicted_vs_measured():
     axes[1].set_yscale("log")
     labels = (("measured σ (mS/cm)", "predicted σ (mS/cm)", "(a) ANN on raw σ, as the paper"),
               ("measured σ (S/cm)", "|predicted σ| (S/cm)", "(b) the same on log axes"),
-              ("measured log₁₀ σ (σ in S/cm)", "predicted log₁₀ σ", f"(c) {best_name} trained on log₁₀ σ"))
+              ("measured log₁₀ σ (σ in S/cm)", "predicted log₁₀ σ (σ in S/cm)", f"(c) {best_name} trained on log₁₀ σ"))
     for k, (ax, (xl, yl, title)) in enumerate(zip(axes, labels)):
         lo = min(ax.get_xlim()[0], ax.get_ylim()[0])
         hi = max(ax.get_xlim()[1], ax.get_ylim()[1])
@@ -96,7 +96,7 @@ def fig5_predicted_vs_measured():
             ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.yaxis.set_major_locator(MaxNLocator(4))
         ax.tick_params(labelsize=9)
-    axes[0].legend(fontsize=9, loc="upper left")
+    axes[0].legend(fontsize=9, loc="lower right")
     fig.tight_layout(h_pad=1.2)
     return fig
 
