@@ -96,7 +96,7 @@ def fig5_predicted_vs_measured():
             ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.yaxis.set_major_locator(MaxNLocator(4))
         ax.tick_params(labelsize=9)
-    axes[0].legend(fontsize=9, loc="lower right")
+    axes[0].legend(fontsize=9, loc="lower right", frameon=True, framealpha=0.9, edgecolor="none")
     fig.tight_layout(h_pad=1.2)
     return fig
 
