@@ -7,24 +7,33 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..style import OKABE_ITO, fit_text
+from ..style import OKABE_ITO
 from . import analysis
 
 __all__ = ["distributions", "fig7_correlations", "fig5_predicted_vs_measured", "fig6_loss_curves", "arrhenius_check"]
 
 
 def distributions(df):
-    """log10 conductivity histogram and compounds per structural family (12 largest)."""
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+    """log10 conductivity histogram and compounds per structural family (12 largest), stacked.
+
+    Narrow (4.6 in) with 10-11 pt text, so it reads at 8 pt or more as
+    displayed on a wide page and on a phone.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(4.6, 7.4), height_ratios=(1, 1.5))
     sns.histplot(df["log10_sigma"], bins=25, color=OKABE_ITO[0], ax=a1)
-    a1.set_xlabel("log10 σ (σ in S/cm)")
-    a1.set_ylabel("compounds (count)")
+    a1.set_xlabel("log₁₀ σ (σ in S/cm)", fontsize=11)
+    a1.set_ylabel("compounds (count)", fontsize=11)
     fam = df["family"].fillna("unknown").value_counts().head(12)
     sns.barplot(x=fam.values, y=fam.index, color=OKABE_ITO[2], ax=a2, edgecolor="black")
-    a2.set_xlabel("compounds (count)")
-    a2.set_ylabel("")
-    fig.tight_layout()
-    return fit_text(fig)
+    a2.set_xlabel("compounds (count)", fontsize=11)
+    a2.set_ylabel("structural family", fontsize=11)
+    for ax in (a1, a2):
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.tick_params(labelsize=10)
+    fig.tight_layout(h_pad=1.5)
+    return fig
 
 
 def fig7_correlations():
@@ -32,18 +41,20 @@ def fig7_correlations():
     ours = analysis.correlations()
     paper = analysis.paper_fig7().loc[ours.index, ours.columns]
     labels = [analysis.LABELS[c] for c in ours.columns]
-    # 2 x 2 at the column's width, so each cell is wide enough for its 9 pt number
-    fig, axes = plt.subplots(2, 2, figsize=(7.3, 6.8))
-    titles = ("Fig. 7 as printed (120 compounds)", f"open data ({len(analysis.table())} compounds)", "open − paper")
-    for k, (ax, m, title) in enumerate(zip(axes.ravel(), (paper, ours, ours - paper), titles)):
+    # three heatmaps stacked in one narrow column (4.6 in), so each 9.5 pt number reads at 8 pt or more on a phone
+    fig, axes = plt.subplots(3, 1, figsize=(4.6, 12.6))
+    titles = ("Fig. 7 as printed (120 compounds)", f"open data ({len(analysis.table())} compounds)", "open data − paper")
+    for ax, m, title in zip(axes, (paper, ours, ours - paper), titles):
         sns.heatmap(pd.DataFrame(m.to_numpy(), index=labels, columns=labels), ax=ax, cmap="PuOr_r", vmin=-1, vmax=1,
-                    annot=True, fmt=".2f", annot_kws={"fontsize": 8.5}, square=True, cbar=k == 2,
-                    cbar_kws={"label": "Pearson r (–)", "shrink": 0.9, "ticks": [-1, -0.5, 0, 0.5, 1]})
-        ax.set_title(title, fontsize=10)
-        ax.tick_params(labelsize=10, rotation=0)
-    axes[1, 1].axis("off")
-    fig.tight_layout()
-    return fit_text(fig)
+                    annot=True, fmt=".2f", annot_kws={"fontsize": 9.5}, square=True, cbar=True,
+                    cbar_kws={"label": "Pearson r (–)", "shrink": 0.9, "ticks": [-1, 0, 1]})
+        ax.set_title(title, fontsize=11)
+        ax.tick_params(labelsize=11, rotation=0)
+        cbar = ax.collections[0].colorbar
+        cbar.ax.tick_params(labelsize=10)
+        cbar.set_label("Pearson r (–)", fontsize=10)
+    fig.tight_layout(h_pad=1.5)
+    return fig
 
 
 def fig5_predicted_vs_measured():
@@ -70,7 +81,7 @@ def fig5_predicted_vs_measured():
     axes[1].set_yscale("log")
     labels = (("measured σ (mS/cm)", "predicted σ (mS/cm)", "(a) ANN on raw σ, as the paper"),
               ("measured σ (S/cm)", "|predicted σ| (S/cm)", "(b) the same on log axes"),
-              ("measured log₁₀ σ (σ in S/cm)", "predicted log₁₀ σ", f"(c) {best_name} trained on log₁₀ σ"))
+              ("measured log₁₀ σ (σ in S/cm)", "predicted log₁₀ σ (σ in S/cm)", f"(c) {best_name} trained on log₁₀ σ"))
     for k, (ax, (xl, yl, title)) in enumerate(zip(axes, labels)):
         lo = min(ax.get_xlim()[0], ax.get_ylim()[0])
         hi = max(ax.get_xlim()[1], ax.get_ylim()[1])
@@ -85,28 +96,44 @@ def fig5_predicted_vs_measured():
             ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.yaxis.set_major_locator(MaxNLocator(4))
         ax.tick_params(labelsize=9)
-    axes[0].legend(fontsize=9, loc="upper left")
+    axes[0].legend(fontsize=9, loc="lower right", frameon=True, framealpha=0.9, edgecolor="none")
     fig.tight_layout(h_pad=1.2)
     return fig
 
 
 def fig6_loss_curves():
-    """Figure 6: training and validation loss of the MLP per epoch."""
-    curves = analysis.mlp_curves().rename(columns={"train_loss": "training", "validation_loss": "validation (30 % test split)"})
-    ax = curves.plot(logy=True, style=["-", "--"])
-    ax.set_xlabel("epoch (passes over the training set)")
-    ax.set_ylabel("loss: MSE of log10 σ (decades²)")
-    return ax.figure
+    """Figure 6: training and validation loss of the MLP per epoch (narrow, 10-11 pt text)."""
+    from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullFormatter
+
+    curves = analysis.mlp_curves()
+    fig, ax = plt.subplots(figsize=(4.6, 3.6))
+    ax.plot(curves.index, curves["train_loss"], "-", color=OKABE_ITO[0], label="training")
+    ax.plot(curves.index, curves["validation_loss"], "--", color=OKABE_ITO[1], label="validation (30 % test split)")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+    ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.set_xlabel("epoch (passes over the training set)", fontsize=11)
+    ax.set_ylabel("loss: MSE of log₁₀ σ (decades²)", fontsize=11)
+    ax.tick_params(labelsize=10)
+    ax.legend(fontsize=10)
+    fig.tight_layout()
+    return fig
 
 
 def arrhenius_check(arr):
     """Ea fitted from Liverpool temperature series against the Laskowski median, with error bars."""
+    from matplotlib.ticker import MaxNLocator
+
     fig, ax = plt.subplots(figsize=(4.6, 4.2))
     ax.errorbar(arr["Ea Laskowski median (eV)"], arr["Ea fit (eV)"], yerr=arr["se (eV)"], fmt="o", ms=4, capsize=2)
     lim = [0, max(arr[["Ea fit (eV)", "Ea Laskowski median (eV)"]].max()) * 1.1]
     ax.plot(lim, lim, "k--", lw=1)
-    ax.set_xlabel("Ea, Laskowski 2023 (eV)")
-    ax.set_ylabel("Ea, Arrhenius fit to Liverpool data (eV)")
-    return fit_text(fig)
-
-
+    ax.set_xlabel("Ea, Laskowski 2023 (eV)", fontsize=11)
+    ax.set_ylabel("Ea, Arrhenius fit to Liverpool data (eV)", fontsize=11)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.tick_params(labelsize=10)
+    fig.tight_layout()
+    return fig

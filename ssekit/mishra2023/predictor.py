@@ -18,10 +18,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.ticker import MaxNLocator
 
 from ..ml import conductivity_cv as CV
 from ..ml.conductivity import CENSORED_LOG10, DETECTION_LIMIT_LOG10, HEADS, SCHEMES
-from ..style import OKABE_ITO, fit_text
+from ..style import OKABE_ITO
 
 __all__ = ["RECORDED", "recorded_cv", "recorded_search", "cv_table", "coverage", "by_family", "by_distance",
            "domain_limit", "parity"]
@@ -85,7 +86,7 @@ def parity():
     lo, hi = CV.predictor_intervals(f)
     top = f["family"].value_counts().index[:6]
     fam = f["family"].where(f["family"].isin(top), "other families")
-    fig, ax = plt.subplots(figsize=(8.6, 5.4))
+    fig, ax = plt.subplots(figsize=(4.6, 8.4))  # narrow, legend below: 9.5-11 pt text reads at 8 pt on a phone
     lim = [-16, -0.5]
     ax.fill_between(lim, [v - 1 for v in lim], [v + 1 for v in lim], color="0.88", lw=0, label="± 1 decade")
     ax.plot(lim, lim, "k--", lw=1)
@@ -98,15 +99,19 @@ def parity():
                     edgecolor="none", ax=ax, hue_order=list(top) + ["other families"])
     both = int((f["censored"] & (f[CV.PREDICTOR] == CENSORED_LOG10)).sum())
     ax.annotate(f"{both} bounds answered 'below 1e-10 S/cm'\n(all drawn at −15, −15)", xy=(-15, -15),
-                xytext=(-13.6, -15.3), fontsize=8, va="center", arrowprops={"arrowstyle": "->", "lw": 0.8, "color": "0.2"})
+                xytext=(-13.6, -14.6), fontsize=9.5, va="center", arrowprops={"arrowstyle": "->", "lw": 0.8, "color": "0.2"})
     ax.axhline(DETECTION_LIMIT_LOG10, color="0.3", lw=0.8, ls=":")
-    ax.text(-0.7, DETECTION_LIMIT_LOG10 + 0.15, "detection limit 1e-10 S/cm", ha="right", va="bottom", fontsize=8)
+    ax.text(-0.7, DETECTION_LIMIT_LOG10 + 0.15, "detection limit 1e-10 S/cm", ha="right", va="bottom", fontsize=9.5)
     ax.set_xlim(lim)
     ax.set_ylim(lim)
-    ax.set_xlabel("measured log10 σ (σ in S/cm)")
-    ax.set_ylabel("predicted log10 σ (σ in S/cm), chemical system held out")
+    ax.set_xlabel("measured log₁₀ σ (σ in S/cm)", fontsize=11)
+    ax.set_ylabel("predicted log₁₀ σ (σ in S/cm),\nchemical system held out", fontsize=11)
     handles, labels = ax.get_legend_handles_labels()
     labels = [{"family": "structural family", "label": "conductivity label"}.get(lab, lab) for lab in labels]
-    ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    ax.set_aspect("equal")
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.yaxis.set_major_locator(MaxNLocator(6))
+    ax.tick_params(labelsize=10)
+    ax.legend(handles, labels, fontsize=9.5, loc="upper left", bbox_to_anchor=(-0.18, -0.16), frameon=False)
     fig.tight_layout()
-    return fit_text(fig)
+    return fig
