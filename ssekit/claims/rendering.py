@@ -226,11 +226,12 @@ def headline_html(paper: str, chapter: str | None = None):
 def _chapter_title(chapter: str, book_dir) -> str:
     from pathlib import Path
 
-    page = Path(book_dir) / f"{chapter}.md"
-    if page.is_file():
-        for line in page.read_text(encoding="utf-8").splitlines():
-            if line.startswith("# "):
-                return line[2:].strip()
+    repo_book = Path(__file__).resolve().parents[2] / "book"  # the checkout's chapters (editable install)
+    for page in (Path(book_dir) / f"{chapter}.md", repo_book / f"{chapter}.md"):
+        if page.is_file():
+            for line in page.read_text(encoding="utf-8").splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
     return chapter
 
 
