@@ -110,7 +110,7 @@ def test_a_new_paper_in_one_step(copy):
                        "ssekit/data/registry.csv"}, touched
     # the paper's checks pass: contract, drift reference (recorded, then compared), rules, links, API shape, data
     select = (f"{KEY} or every_claim_is_well_formed or every_claim_is_shown or chapters_check_only or "
-              "general_modules_never or quoted_passages")
+              "general_modules_never")
     tests = ["tests/test_claims.py", "tests/test_claims_contract.py", "tests/test_api.py"]
     regen = _run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests, "-k", select, "--force-regen"], copy, env)
     assert (copy / "tests" / "test_claims" / f"{KEY}.yml").is_file(), regen.stdout[-3000:]
