@@ -227,6 +227,9 @@ def new_paper(key: str, root: Path | str, short: str, citation: str, doi: str) -
         raise InputError(f"paper key {key!r}: use the first author's surname in lower case and the year, "
                          "e.g. smith2024")
     papers_toml = root / "ssekit" / "data" / "papers.toml"
+    if not papers_toml.is_file() or not (root / "book").is_dir() or not (root / "_toc.yml").is_file():
+        raise InputError(f"{root}: not an ssekit repository (needs ssekit/data/papers.toml, book/ and _toc.yml); "
+                         "run from the repository root or pass --root")
     with open(papers_toml, "rb") as fh:
         if key in tomllib.load(fh):
             raise InputError(f"paper key {key!r} is already in {papers_toml}")
