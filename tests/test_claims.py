@@ -82,8 +82,7 @@ def _fake_module(monkeypatch, name, **funcs):
     mod = types.ModuleType(name)
     for k, f in funcs.items():
         setattr(mod, k, f)
-    monkeypatch.setitem(sys.modules, name, mod)
-    claims.clear_memo()
+    monkeypatch.setitem(sys.modules, name, mod)  # evaluate()'s memo is keyed by the functions a claim resolves to
     return mod
 
 

@@ -44,7 +44,7 @@ __all__ = ["Verdict", "judge", "default_inputs", "run_compute", "null_pass_rate"
            "clear_memo", "summary", "summary_by_paper", "headline", "check_paper"]
 
 _NO_INPUTS = object()
-_MEMO: dict[str, ClaimResult] = {}
+_MEMO: dict[tuple, ClaimResult] = {}
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,24 @@ def null_pass_rate(claim: Claim, inputs: Any = None, draws: int | None = None) -
     return float(np.mean(passes))
 
 
+def _memo_key(claim: Claim, nulls: bool) -> tuple:
+    """What a memoised result depends on: the declaration, the functions its names resolve to now (a test that
+    swaps a module gets fresh results), and the user-supplied inputs named by the environment (e.g. the
+    Chen et al. 2021 Table S1, by path, size and modification time)."""
+    import os
+
+    from .._cache import BOOK_ENV_INPUTS
+
+    names = (claim.compute, claim.inputs, claim.null, claim.knockouts, claim.variants)
+    funcs = tuple(resolve(n) if n and ":" in n else n for n in names)
+    env = []
+    for var in BOOK_ENV_INPUTS:
+        value = os.environ.get(var, "")
+        st = os.stat(value) if value and os.path.isfile(value) else None
+        env.append((var, value, (st.st_size, st.st_mtime_ns) if st else None))
+    return repr(claim), nulls, funcs, tuple(env)
+
+
 def clear_memo() -> None:
     """Forget the memoised results of :func:`evaluate` (tests that monkeypatch a claim's functions call it)."""
     _MEMO.clear()
@@ -175,7 +193,7 @@ def evaluate(claim: Claim, inputs: Any = None, *, nulls: bool = True) -> ClaimRe
     nulls : bool
         Run the null, knock-outs and variants (False: the value and rule only).
     """
-    memo_key = f"{claim!r}\0{nulls}"
+    memo_key = _memo_key(claim, nulls)
     if inputs is None and memo_key in _MEMO:
         return _MEMO[memo_key]
     inp = default_inputs(claim) if inputs is None else inputs
@@ -237,17 +255,20 @@ def evaluate_all(paper: str | None = None, *, nulls: bool = True, n_jobs: int = 
     """Evaluate every declared claim (optionally of one paper).
 
     ``n_jobs`` > 1 evaluates the papers in that many worker processes (each
-    single-threaded, see :func:`ssekit.threads.parallel_map`); every claim is
+    single-threaded, see :func:`ssekit.threads.parallel_map`), the papers
+    whose ``claims_seconds`` in ``papers.toml`` is largest first; every claim is
     seeded on its own, so the results are the same for any ``n_jobs``.
     """
     keys = [paper] if paper is not None else list(papers())
-    todo = [k for k in keys if any(f"{c!r}\0{nulls}" not in _MEMO for c in load_claims(paper=k))]
+    todo = [k for k in keys if any(_memo_key(c, nulls) not in _MEMO for c in load_claims(paper=k))]
+    # longest first (papers.toml's claims_seconds), so the workers finish together; results keep registry order
+    todo.sort(key=lambda k: -float(papers()[k].get("claims_seconds", 0)))
     if n_jobs > 1 and len(todo) > 1:
         from ..threads import parallel_map
 
         for k, results in zip(todo, parallel_map(_evaluate_paper, [(k, nulls) for k in todo], n_jobs=n_jobs)):
             for c, r in zip(load_claims(paper=k), results):
-                _MEMO[f"{c!r}\0{nulls}"] = r
+                _MEMO[_memo_key(c, nulls)] = r
     return [evaluate(c, nulls=nulls) for k in keys for c in load_claims(paper=k)]
 
 
