@@ -140,7 +140,7 @@ kernelspec:
 
 ## Overview
 
-What this chapter reproduces from {short} {{cite}}`{key}`, and how.
+What this chapter reproduces from [{short}](https://doi.org/{doi}), and how.
 
 **Prerequisites:** the [scorecard](scorecard.md) defines the status words.
 
