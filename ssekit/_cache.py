@@ -12,9 +12,11 @@ a hash of ssekit's own source and data files, so any change to the library
 starts a fresh cache: a cached number can never outlive the code that made it.
 
 A cache folder can be restored, downloaded or shared, so an entry is read
-like a user's file: each is a skops archive (no pickle) whose types are
-checked before anything is built (:func:`ssekit.ml.modelfile.loads_safe`;
-tables are stored as their arrays). An entry that names any other type, or
+like a user's file, never unpickled: a value of plain numbers, text,
+containers and ssekit records (e.g. an evaluated claim) is a JSON file; one
+with arrays, tables or estimators a skops archive whose types are checked
+before anything is built (:func:`ssekit.ml.modelfile.loads_safe`; tables are
+stored as their arrays). Records are rebuilt only as ssekit dataclasses. An entry that names any other type, or
 cannot be read, is refused with a note on stderr and recomputed; a value that
 cannot be stored that way is simply not cached. A ``$SSEKIT_CACHE_DIR`` that
 is a file or cannot be created is an :class:`~ssekit.errors.InputError`.
@@ -39,8 +41,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BOOK_ENV_INPUTS", "CACHE_PREFIXES", "source_hash", "book_inputs_key", "encode", "decode", "SafeMemory",
-           "memory"]
+__all__ = ["BOOK_ENV_INPUTS", "CACHE_PREFIXES", "MISSING", "source_hash", "book_inputs_key", "env_inputs_key", "encode",
+           "decode", "SafeMemory", "memory"]
 
 PACKAGE = Path(__file__).resolve().parent
 #: Environment variables that switch a chapter's input: a file (hashed by
@@ -62,15 +64,36 @@ def source_hash() -> str:
     return h.hexdigest()[:16]
 
 
-def book_inputs_key() -> str:
-    """sha256 over ssekit's source and every input in :data:`BOOK_ENV_INPUTS` (a named file by its content)."""
-    h = hashlib.sha256(source_hash().encode())
+@functools.lru_cache(maxsize=64)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def env_inputs_key() -> str:
+    """sha256 over every input in :data:`BOOK_ENV_INPUTS` as set now (a named file by its content, not its name)."""
+    h = hashlib.sha256()
     for var in BOOK_ENV_INPUTS:
         value = os.environ.get(var, "").strip()
-        h.update(f"\0{var}={value}".encode())
         if value and Path(value).is_file():
-            h.update(hashlib.sha256(Path(value).read_bytes()).digest())
+            st = Path(value).stat()
+            h.update(f"\0{var}=file:{_file_digest(str(Path(value).resolve()), st.st_size, st.st_mtime_ns)}".encode())
+        else:
+            h.update(f"\0{var}={value}".encode())
     return h.hexdigest()[:16]
+
+
+def book_inputs_key() -> str:
+    """sha256 over ssekit's source and every input in :data:`BOOK_ENV_INPUTS` (a named file by its content)."""
+    return hashlib.sha256(f"{source_hash()}\0{env_inputs_key()}".encode()).hexdigest()[:16]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+#: What :meth:`SafeMemory.lookup` returns when nothing is stored.
+MISSING = _Missing()
 
 
 class _Unstorable(TypeError):
@@ -208,6 +231,23 @@ def decode(tree: Any) -> Any:
     raise _Unstorable(f"unknown entry kind {kind!r}")
 
 
+def _plain(tree: Any) -> Any:
+    """An :func:`encode` tree as JSON values (numpy scalars as Python numbers); _Unstorable for arrays."""
+    import numpy as np
+
+    if tree is None or type(tree) in (bool, int, float, str):
+        return tree
+    if isinstance(tree, dict):
+        if tree.get(_TAG) == "scalar":
+            return tree["value"].item()
+        return {k: _plain(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_plain(v) for v in tree]
+    if isinstance(tree, np.ndarray):
+        raise _Unstorable("arrays are stored as skops archives")
+    raise _Unstorable(f"{type(tree).__name__} is not plain JSON")
+
+
 def _cache_folder(base: str) -> Path:
     from .errors import InputError
 
@@ -235,6 +275,69 @@ class SafeMemory:
     def __init__(self, location: str | Path | None):
         self.location = None if location is None else Path(location)
 
+    def _path(self, func, args, kwargs, suffix: str = ".skops") -> Path:
+        import joblib
+
+        key = joblib.hash((args, sorted(kwargs.items())), hash_name="sha1")
+        return self.location / f"{func.__module__}.{func.__qualname__}" / f"{key}{suffix}"
+
+    def lookup(self, func, *args, **kwargs) -> Any:
+        """The stored result of ``func(*args, **kwargs)``, or :data:`MISSING` (nothing stored, or refused)."""
+        if self.location is None:
+            return MISSING
+        import json
+
+        from .errors import InputError
+        from .ml.modelfile import loads_safe
+
+        for suffix in (".json", ".skops"):
+            path = self._path(func, args, kwargs, suffix)
+            if path.is_file():
+                try:
+                    if suffix == ".json":
+                        return decode(json.loads(path.read_text(encoding="utf-8")))
+                    return decode(loads_safe(path.read_bytes(), f"cache entry {path}", CACHE_PREFIXES))
+                except (InputError, _Unstorable, OSError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                    print(f"note: cache entry {path}: {' '.join(str(exc).split())}; recomputed", file=sys.stderr)
+        return MISSING
+
+    def store(self, value: Any, func, *args, **kwargs) -> None:
+        """Keep ``value`` as the result of ``func(*args, **kwargs)`` (silently not, if it cannot be stored safely).
+
+        A value made only of plain numbers, text, containers and ssekit records is stored as JSON (quick to
+        read back); one with arrays, tables or estimators as a checked skops archive.
+        """
+        if self.location is None:
+            return
+        import json
+
+        from .files import write_bytes
+        from .ml.modelfile import dumps_safe
+
+        try:
+            tree = encode(value)
+            try:
+                text = json.dumps(_plain(tree), allow_nan=True, sort_keys=True)
+            except _Unstorable:
+                text = None
+            if text is not None:
+                path = self._path(func, args, kwargs, ".json")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_bytes(text.encode("utf-8"), path, "cache entry")
+                return
+            data = dumps_safe(tree)
+            import skops.io as sio
+
+            from .ml.modelfile import is_trusted_type
+
+            if not all(is_trusted_type(n, CACHE_PREFIXES) for n in sio.get_untrusted_types(data=data)):
+                return  # it could not be read back (e.g. an XGBoost model): not cached
+            path = self._path(func, args, kwargs)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(data, path, "cache entry")
+        except Exception:  # an unstorable value or a full disk: the result is still right, just not kept
+            pass
+
     def cache(self, func):
         """``func`` wrapped to read and write its results in the cache folder."""
         if self.location is None:
@@ -242,32 +345,10 @@ class SafeMemory:
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            import joblib
-
-            from .errors import InputError
-            from .files import write_bytes
-            from .ml.modelfile import dumps_safe, loads_safe
-
-            key = joblib.hash((args, sorted(kwargs.items())), hash_name="sha1")
-            path = self.location / f"{func.__module__}.{func.__qualname__}" / f"{key}.skops"
-            if path.is_file():
-                try:
-                    return decode(loads_safe(path.read_bytes(), f"cache entry {path}", CACHE_PREFIXES))
-                except (InputError, _Unstorable, OSError, KeyError, TypeError, ValueError) as exc:
-                    print(f"note: {' '.join(str(exc).split())}; recomputed", file=sys.stderr)
-            value = func(*args, **kwargs)
-            try:
-                data = dumps_safe(encode(value))
-                import skops.io as sio
-
-                from .ml.modelfile import is_trusted_type
-
-                if not all(is_trusted_type(n, CACHE_PREFIXES) for n in sio.get_untrusted_types(data=data)):
-                    return value  # it could not be read back (e.g. an XGBoost model): not cached
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_bytes(data, path, "cache entry")
-            except Exception:  # an unstorable value or a full disk: the result is still right, just not kept
-                pass
+            value = self.lookup(func, *args, **kwargs)
+            if value is MISSING:
+                value = func(*args, **kwargs)
+                self.store(value, func, *args, **kwargs)
             return value
 
         return wrapper

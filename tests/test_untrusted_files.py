@@ -224,3 +224,44 @@ def test_value_the_cache_cannot_read_back_is_not_stored(tmp_path, monkeypatch, c
     assert _cache.memory().cache(_untrusted_value)(1)["x"] == 1
     assert _cache.memory().cache(_untrusted_value)(1)["x"] == 1
     assert not list((tmp_path / "cache").rglob("*.skops")) and capsys.readouterr().err == ""
+
+
+def test_claim_results_come_back_from_the_cache_as_json_and_exactly(tmp_path, monkeypatch, capsys):
+    """A claim's evaluated result is kept as plain JSON (no code in it) and read back equal, without recomputing."""
+    from ssekit import claims
+    from ssekit.claims import evaluation
+
+    monkeypatch.setenv("SSEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    claim = claims.get_claim("kim2025.asr.lps_10um")  # a null over 50 draws, cheap
+    claims.clear_memo()
+    fresh = claims.evaluate(claim)
+    entries = list((tmp_path / "cache").rglob("*_evaluated/*.json"))
+    assert len(entries) == 1 and not list((tmp_path / "cache").rglob("*_evaluated/*.skops"))
+
+    def _no_compute(*a, **k):
+        raise AssertionError("recomputed although the result is in the cache")
+
+    monkeypatch.setattr(evaluation, "run_compute", _no_compute)
+    claims.clear_memo()
+    again = claims.evaluate(claim)
+    assert repr(again) == repr(fresh) and again.claim is claim and capsys.readouterr().err == ""
+    claims.clear_memo()
+
+
+def test_claim_cache_entry_naming_other_code_is_refused_and_recomputed(tmp_path, monkeypatch, capsys):
+    from ssekit import claims
+
+    monkeypatch.setenv("SSEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    claim = claims.get_claim("kim2025.asr.lps_10um")
+    claims.clear_memo()
+    fresh = claims.evaluate(claim)
+    entry = next((tmp_path / "cache").rglob("*_evaluated/*.json"))
+    marker = tmp_path / "RAN"
+    entry.write_text(json.dumps({"__ssekit__": "dataclass", "type": "os:system",
+                                 "fields": {"command": f"touch {marker}"}}))
+    claims.clear_memo()
+    again = claims.evaluate(claim)
+    err = capsys.readouterr().err
+    assert "unknown record type os:system" in err and "recomputed" in err and len(err.splitlines()) == 1
+    assert repr(again) == repr(fresh) and not marker.exists()
+    claims.clear_memo()

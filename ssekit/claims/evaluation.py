@@ -157,22 +157,54 @@ def null_pass_rate(claim: Claim, inputs: Any = None, draws: int | None = None) -
     return float(np.mean(passes))
 
 
+def _functions(claim: Claim) -> tuple:
+    names = (claim.compute, claim.inputs, claim.null, claim.knockouts, claim.variants)
+    return tuple(resolve(n) if n and ":" in n else n for n in names)
+
+
 def _memo_key(claim: Claim, nulls: bool) -> tuple:
     """What a memoised result depends on: the declaration, the functions its names resolve to now (a test that
     swaps a module gets fresh results), and the user-supplied inputs named by the environment (e.g. the
-    Chen et al. 2021 Table S1, by path, size and modification time)."""
-    import os
+    Chen et al. 2021 Table S1, by content)."""
+    from .._cache import env_inputs_key
 
-    from .._cache import BOOK_ENV_INPUTS
+    return repr(claim), nulls, _functions(claim), env_inputs_key()
 
-    names = (claim.compute, claim.inputs, claim.null, claim.knockouts, claim.variants)
-    funcs = tuple(resolve(n) if n and ":" in n else n for n in names)
-    env = []
-    for var in BOOK_ENV_INPUTS:
-        value = os.environ.get(var, "")
-        st = os.stat(value) if value and os.path.isfile(value) else None
-        env.append((var, value, (st.st_size, st.st_mtime_ns) if st else None))
-    return repr(claim), nulls, funcs, tuple(env)
+
+def _stored(claim: Claim, nulls: bool) -> tuple | None:
+    """The disk-cache key of a claim's result (see :mod:`ssekit._cache`: under a hash of ssekit's source and
+    data, so a result never outlives the code that made it), or None when the claim uses code outside ssekit."""
+    from .._cache import env_inputs_key
+
+    if not all(getattr(f, "__module__", "").startswith("ssekit.") for f in _functions(claim) if callable(f)):
+        return None
+    return claim, nulls, env_inputs_key()
+
+
+def _evaluated(claim: Claim, nulls: bool, env_key: str) -> ClaimResult:
+    """Names the disk-cache entries of :func:`evaluate` on default inputs (never called)."""
+    raise NotImplementedError
+
+
+def _from_disk(claim: Claim, nulls: bool) -> ClaimResult | None:
+    from .._cache import MISSING, memory
+
+    key = _stored(claim, nulls)
+    mem = memory()
+    if key is None or mem.location is None:
+        return None
+    r = mem.lookup(_evaluated, *key)
+    if r is MISSING or not isinstance(r, ClaimResult) or r.claim != claim or r.status not in STATUSES:
+        return None
+    return ClaimResult(**{**{f: getattr(r, f) for f in r.__dataclass_fields__}, "claim": claim})
+
+
+def _to_disk(result: ClaimResult, nulls: bool) -> None:
+    from .._cache import memory
+
+    key = _stored(result.claim, nulls)
+    if key is not None:
+        memory().store(result, _evaluated, *key)
 
 
 def clear_memo() -> None:
@@ -194,8 +226,13 @@ def evaluate(claim: Claim, inputs: Any = None, *, nulls: bool = True) -> ClaimRe
         Run the null, knock-outs and variants (False: the value and rule only).
     """
     memo_key = _memo_key(claim, nulls)
-    if inputs is None and memo_key in _MEMO:
-        return _MEMO[memo_key]
+    if inputs is None:
+        if memo_key in _MEMO:
+            return _MEMO[memo_key]
+        stored = _from_disk(claim, nulls)
+        if stored is not None:
+            _MEMO[memo_key] = stored
+            return stored
     inp = default_inputs(claim) if inputs is None else inputs
     rep = run_compute(claim, inp)
     v = judge(claim, rep)
@@ -244,6 +281,7 @@ def evaluate(claim: Claim, inputs: Any = None, *, nulls: bool = True) -> ClaimRe
                              variants=var, variant_flips=tuple(flips), knockouts=knock, **base)
     if inputs is None:
         _MEMO[memo_key] = result
+        _to_disk(result, nulls)
     return result
 
 
@@ -260,6 +298,9 @@ def evaluate_all(paper: str | None = None, *, nulls: bool = True, n_jobs: int = 
     seeded on its own, so the results are the same for any ``n_jobs``.
     """
     keys = [paper] if paper is not None else list(papers())
+    for c in (c for k in keys for c in load_claims(paper=k)):
+        if _memo_key(c, nulls) not in _MEMO and (stored := _from_disk(c, nulls)) is not None:
+            _MEMO[_memo_key(c, nulls)] = stored
     todo = [k for k in keys if any(_memo_key(c, nulls) not in _MEMO for c in load_claims(paper=k))]
     # longest first (papers.toml's claims_seconds), so the workers finish together; results keep registry order
     todo.sort(key=lambda k: -float(papers()[k].get("claims_seconds", 0)))
