@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from ssekit.chen2021 import analysis, evidence as E, films
+from ssekit.claims.evaluation import IDENTIFIER
 from ssekit.ml import filmclass as filmml
 
 
@@ -95,9 +96,20 @@ def test_label_permutation_sends_f1_to_chance():
 
 def test_knocking_out_the_interaction_term_removes_the_anova_interaction(inputs):
     ko = E.knockouts(inputs)
-    assert set(ko) and all(src.startswith("line ") for src, _ in ko.values())
+    assert set(ko) and all(src.startswith("line ") for src, _, _ in ko.values())
     assert E.compute_anova_interaction(inputs).value < 0.05
     assert E.compute_anova_interaction(ko["ls_opt_slope_xb -> 0"][1]).value > 0.05
+
+
+def test_knockouts_are_shown_by_label_never_by_term_id(inputs):
+    """A reader sees "the surrogate generator's viscosity weight of P%, set to 0", not "visc_weight_p -> 0"."""
+    ko = E.knockouts(inputs)
+    terms = set(E.knockout_terms().index)
+    assert {k.split(" -> ")[0] for k in ko} == terms  # the term id stays the key, for claims.json
+    for key, (_, _, label) in ko.items():
+        assert label.startswith("the surrogate generator's ") and "set to" in label
+        assert not IDENTIFIER.search(label), label
+    assert ko["visc_weight_p -> 0"][2] == "the surrogate generator's viscosity weight of P%, set to 0"
 
 
 def test_noise_free_generator_marks_p_trends_by_construction(inputs):

@@ -154,13 +154,15 @@ def test_null_draws_are_seeded_and_counted(monkeypatch):
 def test_a_knockout_that_flips_the_verdict_makes_it_by_construction(monkeypatch):
     _fake_module(monkeypatch, "fake_ko", inputs=lambda: {"slope": 1.0, "other": 1.0},
                  f=lambda inp: Reproduction(inp["slope"] > 0, data="surrogate"),
-                 ko=lambda inp: {"slope": ("the paper's Fig. 4", {**inp, "slope": 0.0}),
-                                 "other": ("the paper's Fig. 2", {**inp, "other": 0.0})})
+                 ko=lambda inp: {"slope_term -> 0": ("the paper's Fig. 4", {**inp, "slope": 0.0}, "the slope, set to 0"),
+                                 "other_term -> 0": ("the paper's Fig. 2", {**inp, "other": 0.0}, "the other term, set to 0")})
     c = _claim("fake_ko:f", inputs="fake_ko:inputs", knockouts="fake_ko:ko", kind="trend", rule="equal",
                reported=True, tolerance=0.0, null="none", null_description="a generator property")
     r = claims.evaluate(c)
-    assert r.status == "by construction" and "'slope'" in r.by_construction and "'other'" not in r.by_construction
-    assert r.knockouts["other"]["flips"] is False
+    assert r.status == "by construction" and "the slope, set to 0" in r.by_construction
+    assert "other" not in r.by_construction and "slope_term" not in r.by_construction  # the reader's label, not the id
+    assert r.knockouts["other_term -> 0"]["flips"] is False  # the id stays the key (claims.json)
+    assert r.knockouts["slope_term -> 0"]["label"] == "the slope, set to 0"
 
 
 def test_a_verdict_that_flips_within_the_model_variants_is_model_dependent(monkeypatch):
@@ -282,6 +284,25 @@ def test_json_and_html_renderings():
     html = claims.scorecard_html(results)
     for r in results:
         assert f'href="{r.claim.chapter}.md#{r.claim.anchor}"' in html  # JupyterLab opens it; the build rewrites it
+
+
+def test_reader_text_names_knocked_out_terms_by_label_not_by_id():
+    """Scorecard notes and verdict sentences say "the surrogate generator's viscosity weight of P%, set to 0", never
+    "visc_weight_p" (the ids of chen2021/knockouts.csv stay in claims.json, as the keys of "knockouts")."""
+    from ssekit.chen2021.evidence import knockout_terms
+
+    results = claims.evaluate_all("chen2021")
+    terms = list(knockout_terms().index)
+    shown = claims.scorecard_html(results) + "\n".join(claims.verdict_sentence(r) for r in results)
+    assert not [t for t in terms if t in shown]
+    from ssekit.claims.evaluation import IDENTIFIER  # nor any other code name (thickness_um) in a verdict
+    assert not [(r.claim.id, IDENTIFIER.findall(claims.verdict_sentence(r))) for r in results
+                if IDENTIFIER.search(claims.verdict_sentence(r))]
+    knocked = [r for r in results if r.by_construction.startswith("the verdict flips with")]  # by a knock-out
+    assert knocked and all(r.by_construction.startswith("the verdict flips with the surrogate generator's ")
+                           for r in knocked)
+    payload = json.loads(claims.to_json(results))
+    assert {k.split(" -> ")[0] for c in payload["claims"] for k in c["knockouts"]} == set(terms)
 
 
 def test_headline_counts_only_informative_claims(monkeypatch):

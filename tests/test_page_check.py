@@ -118,3 +118,16 @@ def test_figure_labelled_with_an_identifier_fails(tmp_path):
     img, report = _figure(tmp_path, "ax.plot([1, 2]); ax.set_xlabel('sigma_el'); ax.tick_params(labelsize=10)")
     proc = _check(tmp_path, img.replace("<img", '<img style="width: 280px"'), report)
     assert proc.returncode == 1 and "code identifier" in proc.stdout, proc.stdout
+
+
+def test_caption_centred_over_a_wide_scrolling_table_fails(tmp_path):
+    """The theme centres a table's caption over the table; wider than the column, its start is out of view."""
+    cap = "(— no separator thickness, however thin, reaches the target)"
+    table = '<table style="width: 900px">{}<tr><td>wide</td></tr></table>'
+    scroller = '<div class="cell_output"><div class="output" style="overflow-x: auto">{}</div></div>'
+    centred = scroller.format(table.format(f'<caption style="text-align: center">{cap}</caption>'))
+    proc = _check(tmp_path / "a", centred)
+    assert proc.returncode == 1 and "caption out of view" in proc.stdout, proc.stdout
+    held = f'<caption style="text-align: left; position: sticky; left: 0; max-width: 280px">{cap}</caption>'
+    proc = _check(tmp_path / "b", scroller.format(table.format(held)))  # what _static/ssekit.css does on a phone
+    assert proc.returncode == 0, proc.stdout

@@ -53,7 +53,7 @@ from . import films
 
 __all__ = [
     "N_SPLITS", "NULL_SPLITS", "KNOCKOUT_SPLITS", "SEED", "table_inputs", "class_inputs", "split_inputs_pc",
-    "split_inputs_recipe", "sigma_only_inputs", "paper_inputs", "classes_of", "pca_of", "knockout_terms", "knockouts",
+    "split_inputs_recipe", "sigma_only_inputs", "paper_inputs", "classes_of", "pca_of", "knockout_terms", "knockout_label", "knockouts",
     "null_gaussian_table", "null_shuffle_columns", "null_shuffle_outcomes", "null_shuffle_rd", "null_random_classes",
     "null_permute_labels", "anova_p", "split_results", "f1_samples", "fixed_c_f1", "boundary_samples", "ORDER_P_LEVELS",
 ]
@@ -287,9 +287,28 @@ def _regenerate(generator: dict, term: str, value: float) -> pd.DataFrame:
     return films.make_surrogate(p, n=len(films.active_film_data().table))
 
 
-def knockouts(inputs: dict) -> dict[str, tuple[str, dict]]:
-    """Term -> (the paper finding it was sourced from, inputs regenerated with the term knocked out).
+def knockout_label(term: str, value: float) -> str:
+    """What a reader is told was knocked out: the term's ``label`` (``knockouts.csv``) and its new value.
 
+    Examples
+    --------
+    >>> knockout_label("visc_weight_p", 0.0)
+    "the surrogate generator's viscosity weight of P%, set to 0"
+    >>> knockout_label("ls_opt_at_xb50", 1.0)
+    "the surrogate generator's best L:S at X:B = 50 vol%, set to 1 µL mg⁻¹"
+    """
+    from ..tables import pretty_unit
+
+    unit = films.surrogate_parameters()[term].unit
+    unit = "" if value == 0 or unit in ("", "-") else " " + pretty_unit(unit)
+    return f"the surrogate generator's {knockout_terms().loc[term, 'label']}, set to {value:g}{unit}"
+
+
+def knockouts(inputs: dict) -> dict[str, tuple[str, dict, str]]:
+    """Term -> (the paper finding it was sourced from, inputs regenerated with the term knocked out, reader's label).
+
+    The key (``"visc_weight_p -> 0"``) is the term's id for machines
+    (claims.json); the label (:func:`knockout_label`) is what pages show.
     Empty for the paper's own Table S1. Classes are recomputed through the
     same pipeline (20 restarts); the silhouette scan uses 5 restarts per k and
     split claims ask for :data:`KNOCKOUT_SPLITS` splits with C = 1.
@@ -308,7 +327,7 @@ def knockouts(inputs: dict) -> dict[str, tuple[str, dict]]:
         new["n_init"] = 5  # the silhouette scan over k (kmeans.k) with 5 restarts per k
         if "n_splits" in inputs:
             new.update(n_splits=KNOCKOUT_SPLITS, tune=False)
-        out[key] = (f"line {int(row['line'])}: {row['finding']}", new)
+        out[key] = (f"line {int(row['line'])}: {row['finding']}", new, knockout_label(term, value))
     return out
 
 
@@ -322,6 +341,9 @@ def _noise_free(gen_items: tuple) -> pd.DataFrame:
     return pd.concat([rec, films.film_physics(rec, p)], axis=1)
 
 
+_READER_NAMES = {"thickness_um": "the film thickness", "sigma_S_per_cm": "σ", "RD": "RD", "DoT_um": "DoT"}
+
+
 def _every_recipe(inputs: dict, column: str, sign: int) -> str:
     """'' or the reason a P% trend holds in the noise-free generator at every (L:S, X:B)."""
     gen = inputs.get("generator")
@@ -331,7 +353,8 @@ def _every_recipe(inputs: dict, column: str, sign: int) -> str:
     wide = nf.pivot_table(index=["LS_uL_per_mg", "XB_vol_pct"], columns="P_pct", values=column)
     steps = np.diff(wide.to_numpy(), axis=1) * sign
     if (steps > 0).all():
-        return (f"the noise-free surrogate generator makes {column} {'rise' if sign > 0 else 'fall'} with P% at "
+        name = _READER_NAMES.get(column, column)
+        return (f"the noise-free surrogate generator makes {name} {'rise' if sign > 0 else 'fall'} with P% at "
                 f"every one of the {len(wide)} (L:S, X:B) recipes")
     return ""
 
@@ -517,7 +540,7 @@ def compute_class1_ls(inputs: dict):
     """Mean L:S of class 1."""
     t, c = inputs["table"], np.asarray(inputs["classes"])
     v = t.loc[c == 1, "LS_uL_per_mg"]
-    bc = "the surrogate's best-uniformity L:S (ls_opt_at_xb50 = 0.92) is the paper's class-1 mean itself" \
+    bc = "the surrogate generator's best L:S at X:B = 50 vol% (0.92 µL mg⁻¹) is the paper's class-1 mean itself" \
         if inputs.get("generator") else ""
     return _rep(float(v.mean()), inputs, f"class-1 mean L:S (sd {v.std():.2f}, n = {len(v)})", by_construction=bc)
 

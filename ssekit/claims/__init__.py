@@ -20,7 +20,8 @@ and the functions (``module:function``) that make the evidence:
     plausible model variants (``variants(inputs) -> {name: inputs}``);
 ``knockouts``
     surrogate generator terms sourced from a paper finding
-    (``knockouts(inputs) -> {term: (source, inputs)}``).
+    (``knockouts(inputs) -> {term: (source, inputs, label)}``: the term's id for
+    claims.json, the finding it came from, and the knock-out in a reader's words).
 
 Nothing reproduced is typed in: :func:`evaluate` calls these every time (and
 memoises the result per process). Chapters call :func:`check_section`; the

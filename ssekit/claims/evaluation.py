@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,8 @@ __all__ = ["Verdict", "judge", "default_inputs", "run_compute", "null_pass_rate"
            "clear_memo", "summary", "summary_by_paper", "headline", "check_paper"]
 
 _NO_INPUTS = object()
+#: A code identifier (``visc_weight_p``) where a reader expects words, as scripts/figure_check.py finds them.
+IDENTIFIER = re.compile(r"(?<![\w$\\{])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+(?![\w}])")
 _MEMO: dict[tuple, ClaimResult] = {}
 
 
@@ -248,14 +251,14 @@ def evaluate(claim: Claim, inputs: Any = None, *, nulls: bool = True) -> ClaimRe
     else:
         rate, knock, var, flips = None, {}, {}, []
         if nulls and claim.knockouts:
-            for term, (source, kinp) in resolve(claim.knockouts)(copy.deepcopy(inp)).items():
+            for term, (source, kinp, label) in resolve(claim.knockouts)(copy.deepcopy(inp)).items():
                 kv = judge(claim, run_compute(claim, kinp))
-                knock[term] = {"source": source, "value": kv.value, "meets_rule": kv.meets,
+                knock[term] = {"source": source, "label": label, "value": kv.value, "meets_rule": kv.meets,
                                "flips": kv.meets != v.meets}
             flipped = [t for t, k in knock.items() if k["flips"]]
-            if flipped and not constructed:
-                constructed = "; ".join(f"the verdict flips when the surrogate generator's term '{t}' "
-                                        f"(taken from {knock[t]['source']}) is knocked out" for t in flipped)
+            if flipped and not constructed:  # the reader's label, not the term's id (that stays in claims.json)
+                constructed = "; ".join(f"the verdict flips with {knock[t]['label']} "
+                                        f"(the term was taken from {knock[t]['source']})" for t in flipped)
         if nulls:
             rate = null_pass_rate(claim, inp)
         if nulls and claim.variants:
@@ -416,8 +419,10 @@ def _contract(c: Claim, problems: list[str]) -> None:
             problems.append(f"{c.id}: the null changes the data kind ({rep.data} -> {nrep.data})")
     if c.knockouts:
         for term, pair in resolve(c.knockouts)(copy.deepcopy(inp)).items():
-            if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str) and pair[0]):
-                problems.append(f"{c.id}: knock-out {term!r} must give (source finding, inputs)")
+            if not (isinstance(pair, tuple) and len(pair) == 3 and all(isinstance(x, str) and x for x in pair[::2])):
+                problems.append(f"{c.id}: knock-out {term!r} must give (source finding, inputs, reader's label)")
+            elif IDENTIFIER.search(pair[2]):
+                problems.append(f"{c.id}: knock-out {term!r} has a code identifier in its label {pair[2]!r}")
     if c.variants:
         vs = resolve(c.variants)(copy.deepcopy(inp))
         if not isinstance(vs, dict) or not vs:
