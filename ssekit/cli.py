@@ -14,19 +14,31 @@ What each paper's commands do lives in that paper's package (``ssekit.chen2021.c
 ``add_commands`` adds the subcommands, for every paper of papers.toml that has such a
 module); this module wires them, runs ``claims`` and ``data``, and turns refusals,
 Ctrl-C and SIGTERM into one line and an exit status.
+
+Importing this module is cheap (no pandas, no scikit-learn): the heavy
+imports happen inside :func:`main`, where Ctrl-C is caught, so Ctrl-C at
+start-up is one line and status 130 too, never a traceback.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
+import signal
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from .errors import SsekitError
+
+if TYPE_CHECKING:  # argparse and json are imported where used: importing this module stays a few ms
+    import argparse
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
     from . import claims
 
     if args.from_build:
@@ -59,6 +71,8 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 
 def _read_claims_json(path: Path) -> dict:
     """A built claims.json, or an InputError naming what is wrong with it (truncated, not ours)."""
+    import json
+
     from .errors import InputError
     from .files import read_text
 
@@ -82,6 +96,8 @@ def _read_claims_json(path: Path) -> dict:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from . import data
 
     reg = data.registry()
@@ -107,6 +123,8 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``ssekit`` argument parser with every subcommand."""
+    import argparse
+
     from . import __version__
     from .claims.registry import paper_keys
 
@@ -164,40 +182,101 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess 
     raise _Terminated()
 
 
+class _Interrupts:
+    """Ctrl-C seen while :func:`main` runs, also where a library lost the KeyboardInterrupt.
+
+    A KeyboardInterrupt does not always reach :func:`main`: NumPy turns one
+    raised while its C extension is imported into an ImportError, and one
+    raised in a weak-reference callback or ``__del__`` is printed as
+    'Exception ignored' and dropped. The SIGINT handler installed here
+    raises KeyboardInterrupt as Python's own does and also records the
+    signal, and the unraisable hook records (without printing) a dropped
+    KeyboardInterrupt, so that :func:`main` can answer either with the one
+    line and status 130.
+    """
+
+    def __init__(self):
+        self.seen = False
+        self._previous_hook = None
+
+    def _on_sigint(self, signum, frame):
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def _unraisable(self, u):
+        if isinstance(u.exc_value, KeyboardInterrupt):
+            self.seen = True
+        else:
+            self._previous_hook(u)
+
+    def install(self) -> tuple:
+        """Install the handlers (main thread only); return what to give :meth:`restore`."""
+        if threading.current_thread() is not threading.main_thread():
+            return ()
+        self._previous_hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
+        return (signal.signal(signal.SIGINT, self._on_sigint), signal.signal(signal.SIGTERM, _on_sigterm))
+
+    def restore(self, previous: tuple) -> None:
+        """Put back the handlers :meth:`install` replaced."""
+        if previous:
+            signal.signal(signal.SIGINT, previous[0])
+            signal.signal(signal.SIGTERM, previous[1])
+            sys.unraisablehook = self._previous_hook
+
+
+def _interrupted(words: list[str]) -> int:
+    """The Ctrl-C line and status 130.
+
+    ``exec("pass")`` first: CPython (3.11, 3.12) records a KeyboardInterrupt
+    that left a string ``exec`` (``dataclasses`` builds methods that way, so
+    Ctrl-C while a module defining dataclasses is imported can end there) as
+    unhandled even when it was caught, and ``python -m`` then kills itself
+    with SIGINT at exit instead of returning 130; the next string ``exec``
+    clears that record.
+    """
+    exec("pass", {})
+    print(f"{' '.join(words)}: interrupted (Ctrl-C); no output file was left half-written", file=sys.stderr)
+    return 130
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; bad input ends with one line on stderr and exit status 2.
 
     Ctrl-C ends with one line and status 130, SIGTERM with one line and 143;
-    in both cases a half-written output is removed first.
+    in both cases a half-written output is removed first. Everything,
+    building the parser included (it imports each paper's command-line
+    module, and with it pandas), runs inside the ``try``, so Ctrl-C while
+    the heavy modules load is answered the same way, also when a library
+    turned the KeyboardInterrupt into another error or dropped it
+    (:class:`_Interrupts`).
     """
-    import signal
-    import threading
-
-    from .errors import SsekitError
-
     words = ["ssekit"]
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    interrupts, previous = _Interrupts(), ()
     try:
+        previous = interrupts.install()
         args = build_parser().parse_args(argv)
         words += [args.command] + [getattr(args, k) for k in ("films_command", "conductivity_command",
                                                               "cell_command", "microstructure_command")
                                    if getattr(args, k, None)]
-        return int(args.func(args))
-    except SsekitError as exc:
-        message = " ".join(str(exc).split())  # one line, whatever the message's layout
-        print(f"{' '.join(words)}: {message}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"{' '.join(words)}: interrupted (Ctrl-C); no output file was left half-written", file=sys.stderr)
-        return 130
+        code = int(args.func(args))
+        return _interrupted(words) if interrupts.seen else code
+    except KeyboardInterrupt:  # also while pandas or scikit-learn are being imported
+        return _interrupted(words)
     except _Terminated:
         print(f"{' '.join(words)}: terminated (SIGTERM); no output file was left half-written", file=sys.stderr)
         return 143
+    except SsekitError as exc:
+        if interrupts.seen:
+            return _interrupted(words)
+        message = " ".join(str(exc).split())  # one line, whatever the message's layout
+        print(f"{' '.join(words)}: {message}", file=sys.stderr)
+        return 2
+    except Exception:
+        if interrupts.seen:  # e.g. the ImportError NumPy makes of a Ctrl-C during its import
+            return _interrupted(words)
+        raise
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        interrupts.restore(previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

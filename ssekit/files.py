@@ -7,6 +7,10 @@ one :class:`~ssekit.errors.InputError` line naming the file. Every file
 ssekit writes goes through :func:`write_csv` or :func:`write_bytes`: the
 content is written to a temporary file in the target folder and renamed over
 the target only when complete, so a failure never leaves a partial file.
+Long tables are read and written in pieces with the same checks:
+:func:`iter_csv_file` yields a CSV file's rows a chunk at a time, and
+:class:`AtomicFile` takes an output a piece at a time and renames it into
+place only when :meth:`AtomicFile.commit` is reached.
 Text cells that a spreadsheet would run as a formula (starting with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return) are written with a leading
 apostrophe, as OWASP recommends against CSV injection; numbers are untouched.
@@ -21,17 +25,19 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["FORMULA_PREFIXES", "check_input_file", "read_text", "read_csv_file", "neutralise_formulas",
-           "check_output_path", "write_bytes", "write_csv"]
+__all__ = ["FORMULA_PREFIXES", "check_input_file", "text_encoding", "read_text", "read_csv_file", "iter_csv_file",
+           "neutralise_formulas", "check_output_path", "AtomicFile", "write_bytes", "write_csv"]
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -61,8 +67,72 @@ def check_input_file(path: str | Path, what: str = "input file") -> Path:
     return p
 
 
+def _scan(p: Path, encoding: str, start: int) -> tuple[int | None, bool, bool]:
+    """Decode ``p`` from byte ``start`` in 1 MiB blocks: (offset of the first undecodable byte or None, NUL seen, only blanks)."""
+    dec = codecs.getincrementaldecoder(encoding)()
+    pos, nul, blank = start, False, True
+    with open(p, "rb") as fh:
+        fh.seek(start)
+        while True:
+            block = fh.read(1 << 20)
+            held = len(dec.getstate()[0])  # bytes of a character split across blocks, decoded with this block
+            try:
+                text = dec.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                return pos - held + exc.start, nul, blank
+            nul = nul or "\x00" in text
+            blank = blank and not text.strip()
+            if not block:
+                return None, nul, blank
+            pos += len(block)
+
+
+def text_encoding(path: str | Path, what: str = "input file") -> tuple[str, list[str]]:
+    """How to decode a user's text file, checked a block at a time (never the whole file in memory).
+
+    UTF-8, with or without a byte-order mark, is read as ``"utf-8-sig"``;
+    anything else as ``"latin-1"``, with a note naming the first byte that is
+    not UTF-8. A file holding NUL bytes (binary data) or only blanks is refused.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : str
+        What the file should be, for messages.
+
+    Returns
+    -------
+    encoding : str
+        ``"utf-8-sig"`` or ``"latin-1"``.
+    notes : list of str
+        What was done that the user should know (an encoding fallback).
+
+    Raises
+    ------
+    InputError
+        Missing, a directory, empty, unreadable, binary or only blanks.
+    """
+    p = check_input_file(path, what)
+    try:
+        with open(p, "rb") as fh:
+            bom = fh.read(3) == codecs.BOM_UTF8
+        encoding, notes = "utf-8-sig", []
+        bad, nul, blank = _scan(p, "utf-8", 3 if bom else 0)
+        if bad is not None:
+            encoding = "latin-1"
+            notes.append(f"note: {p.name} is not UTF-8 (byte {bad + 1}); read as Latin-1 - save it as UTF-8 to be sure")
+            _, nul, blank = _scan(p, "latin-1", 0)
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read the {what} ({exc.strerror})") from None
+    if nul:
+        raise InputError(f"{p}: the {what} holds binary data (NUL bytes); expected a CSV text file")
+    if blank:
+        raise InputError(f"{p}: the {what} is empty (only blanks)")
+    return encoding, notes
+
+
 def read_text(path: str | Path, what: str = "input file") -> tuple[str, list[str]]:
-    """The text of a file as UTF-8 (a byte-order mark is dropped), else Latin-1 with a note.
+    """The text of a file as UTF-8 (a byte-order mark is dropped), else Latin-1 with a note (see :func:`text_encoding`).
 
     Returns
     -------
@@ -70,22 +140,12 @@ def read_text(path: str | Path, what: str = "input file") -> tuple[str, list[str
     notes : list of str
         What was done that the user should know (an encoding fallback).
     """
-    p = check_input_file(path, what)
+    encoding, notes = text_encoding(path, what)
+    p = Path(path)
     try:
-        raw = p.read_bytes()
+        return p.read_bytes().decode(encoding), notes
     except OSError as exc:
         raise InputError(f"{p}: cannot read the {what} ({exc.strerror})") from None
-    notes: list[str] = []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        text = raw.decode("latin-1")
-        notes.append(f"note: {p.name} is not UTF-8 (byte {exc.start + 1}); read as Latin-1 - save it as UTF-8 to be sure")
-    if "\x00" in text:
-        raise InputError(f"{p}: the {what} holds binary data (NUL bytes); expected a CSV text file")
-    if not text.strip():
-        raise InputError(f"{p}: the {what} is empty (only blanks)")
-    return text, notes
 
 
 def read_csv_file(path: str | Path, what: str = "input CSV", *, min_rows: int = 1,
@@ -118,6 +178,74 @@ def read_csv_file(path: str | Path, what: str = "input CSV", *, min_rows: int = 
     if len(df) < min_rows:
         raise InputError(f"{path}: the {what} has {len(df)} data row(s) under its header; at least {min_rows} needed")
     return df, notes
+
+
+def iter_csv_file(path: str | Path, what: str = "input CSV", chunk_rows: int = 20_000, *, min_rows: int = 1,
+                  **kwargs) -> tuple[Iterator[pd.DataFrame], list[str]]:
+    """Read a user's CSV file ``chunk_rows`` rows at a time, with the checks of :func:`read_csv_file`.
+
+    The encoding is settled and the file-level refusals (missing, empty,
+    binary, only blanks) are made before this returns; a header-only file,
+    or one that stops parsing part-way, raises :class:`InputError` from the
+    iterator, before the chunk that holds the problem is yielded.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : str
+        What the file should be, for messages.
+    chunk_rows : int
+        Rows per chunk (at least 1).
+    min_rows : int
+        Fewest data rows accepted (default 1: a header-only file is refused).
+    **kwargs
+        Passed to :func:`pandas.read_csv` (e.g. ``dtype=str``).
+
+    Returns
+    -------
+    chunks : iterator of pandas.DataFrame
+        The rows, in file order; their index continues from chunk to chunk.
+    notes : list of str
+        Notes to print (encoding fallback).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"; _ = f.write_text("a,b\\n1,2\\n3,4\\n5,6\\n")
+    >>> chunks, notes = iter_csv_file(f, chunk_rows=2)
+    >>> [len(c) for c in chunks], notes
+    ([2, 1], [])
+    """
+    encoding, notes = text_encoding(path, what)
+    fh = open(path, "rb")  # a handle, so that pandas never reads the name as a URL or a compressed file
+    try:
+        reader = pd.read_csv(fh, encoding=encoding, chunksize=max(1, int(chunk_rows)), **kwargs)
+    except pd.errors.EmptyDataError:
+        fh.close()
+        raise InputError(f"{path}: the {what} has no header and no rows") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        fh.close()
+        raise InputError(f"{path}: not a readable CSV ({' '.join(str(exc).split())})") from None
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        n, held = 0, []
+        with fh, reader:
+            while True:
+                try:
+                    chunk = next(reader)
+                except StopIteration:
+                    break
+                except (pd.errors.ParserError, ValueError) as exc:
+                    raise InputError(f"{path}: not a readable CSV ({' '.join(str(exc).split())})") from None
+                n += len(chunk)
+                held.append(chunk)
+                if n >= min_rows:  # enough rows: nothing is yielded from a file that is then refused as too short
+                    yield from held
+                    held = []
+        if n < min_rows:
+            raise InputError(f"{path}: the {what} has {n} data row(s) under its header; at least {min_rows} needed")
+
+    return chunks(), notes
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
@@ -204,14 +332,121 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_bytes(data: bytes, path: str | Path, what: str = "output file", inputs=()) -> Path:
-    """Write ``data`` atomically: a temporary file in the same folder, then a rename.
+class AtomicFile:
+    """An output file written in pieces, put in place only when complete.
 
-    The temporary file has a short unique name (``.ssekit-XXXXXXXX.tmp``), so
-    any output name the file system allows works; it is removed on any
-    failure, Ctrl-C or SIGTERM (the command line turns SIGTERM into an
-    exception so that this clean-up runs). An existing output keeps its mode;
-    a new one gets the mode ``open()`` would give it.
+    The pieces go to a temporary file with a short unique name
+    (``.ssekit-XXXXXXXX.tmp``) in the target's folder, created at the first
+    write; :meth:`commit` flushes it to disk, gives it the mode of the file
+    it replaces (a new file gets the mode ``open()`` would give it) and
+    renames it over the target. Used as a context manager, it commits when
+    the ``with`` block ends normally and removes the temporary file on any
+    exception, Ctrl-C or SIGTERM (the command line turns SIGTERM into an
+    exception so that this clean-up runs); :meth:`discard` drops what was
+    written and leaves the target as it was.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : str
+        What the file is, for messages.
+    inputs : iterable of str or Path
+        The files the command reads (refused as the output).
+
+    Raises
+    ------
+    InputError
+        If the path cannot be written safely (see :func:`check_output_path`),
+        or writing fails (disk full, folder not writable); nothing is left
+        behind.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "out.csv"
+    >>> with AtomicFile(f) as out:
+    ...     out.write_csv(pd.DataFrame({"ID": ["=1+1"], "x": [1.5]}))
+    ...     out.write_csv(pd.DataFrame({"ID": ["b"], "x": [2.0]}))  # no second header
+    >>> f.read_text()
+    "ID,x\\n'=1+1,1.5\\nb,2.0\\n"
+    """
+
+    def __init__(self, path: str | Path, what: str = "output file", inputs=()):
+        self.path = check_output_path(path, what, inputs)
+        self.what = what
+        self._tmp: str | None = None
+        self._fh = None
+        self._header_written = False
+        self._open = True  # neither committed nor discarded yet
+
+    def _fail(self, exc: OSError) -> InputError:
+        self.discard()
+        return InputError(f"{self.path}: cannot write the {self.what} ({exc.strerror or exc})")
+
+    def write(self, data: bytes) -> None:
+        """Append ``data`` to the temporary file (created at the first call)."""
+        try:
+            if self._fh is None:
+                fd, self._tmp = tempfile.mkstemp(prefix=".ssekit-", suffix=".tmp", dir=self.path.parent)
+                self._fh = os.fdopen(fd, "wb")
+            self._fh.write(data)
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def write_csv(self, df: pd.DataFrame) -> None:
+        """Append ``df`` as CSV rows (no index), formula-looking text neutralised; the header only the first time."""
+        self.write(neutralise_formulas(df).to_csv(index=False, header=not self._header_written).encode("utf-8"))
+        self._header_written = True
+
+    def commit(self) -> Path:
+        """Flush, set the mode and rename the temporary file over the target; return the target."""
+        if self._fh is None:
+            self.write(b"")
+        try:
+            try:
+                mode = os.stat(self.path).st_mode & 0o7777
+            except FileNotFoundError:
+                mode = _new_file_mode()
+            self._fh.flush()
+            os.fchmod(self._fh.fileno(), mode)
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._fh = None
+            os.replace(self._tmp, self.path)
+            self._tmp = None
+            self._open = False
+        except OSError as exc:
+            raise self._fail(exc) from None
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary file, if any; the target is left as it was."""
+        fh, tmp, self._fh, self._tmp = self._fh, self._tmp, None, None
+        self._open = False
+        if fh is not None:
+            try:
+                fh.close()
+            except OSError:
+                pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+    def __enter__(self) -> "AtomicFile":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None and self._open:
+            self.commit()
+        else:
+            self.discard()
+
+
+def write_bytes(data: bytes, path: str | Path, what: str = "output file", inputs=()) -> Path:
+    """Write ``data`` atomically: a temporary file in the same folder, then a rename (see :class:`AtomicFile`).
 
     Raises
     ------
@@ -219,33 +454,19 @@ def write_bytes(data: bytes, path: str | Path, what: str = "output file", inputs
         If the folder is missing or not writable, or the path is not a
         regular file or is an input; nothing is left behind.
     """
-    p = check_output_path(path, what, inputs)
-    tmp = None
+    out = AtomicFile(path, what, inputs)
     try:
-        try:
-            mode = os.stat(p).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = _new_file_mode()
-        fd, tmp = tempfile.mkstemp(prefix=".ssekit-", suffix=".tmp", dir=p.parent if str(p.parent) else ".")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fchmod(fh.fileno(), mode)
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-        tmp = None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot write the {what} ({exc.strerror or exc})") from None
+        out.write(data)
+        return out.commit()
     finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    return p
+        out.discard()
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, what: str = "output CSV", inputs=()) -> Path:
-    """Write ``df`` as CSV (no index) atomically, formula-looking text neutralised (see :func:`write_bytes`)."""
-    check_output_path(path, what, inputs)
-    return write_bytes(neutralise_formulas(df).to_csv(index=False).encode("utf-8"), path, what, inputs)
+    """Write ``df`` as CSV (no index) atomically, formula-looking text neutralised (see :class:`AtomicFile`)."""
+    out = AtomicFile(path, what, inputs)
+    try:
+        out.write_csv(df)
+        return out.commit()
+    finally:
+        out.discard()

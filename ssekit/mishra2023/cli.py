@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..files import check_output_path
 
-__all__ = ['add_commands', 'read_rows', 'screen_rows', 'predict', 'train']
+__all__ = ['CHUNK_ROWS', 'add_commands', 'read_rows', 'iter_rows', 'screen_rows', 'predict', 'train']
 
 
 def _model_file_note() -> str:
@@ -78,16 +78,51 @@ def screen_rows(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rows[~bad], refused.reset_index(drop=True)
 
 
-def predict(args: argparse.Namespace) -> int:
-    """``ssekit conductivity predict``: 0 with predictions, 1 when every row is refused, 2 for bad input."""
+#: Rows read, checked and predicted at a time by ``conductivity predict``: memory is bounded by one chunk.
+CHUNK_ROWS = 20_000
+
+
+def iter_rows(path: str, chunk_rows: int = CHUNK_ROWS):
+    """Cleaned OBELiX-format rows of a user's CSV file, ``chunk_rows`` at a time (see :func:`read_rows`).
+
+    The file-level checks of :func:`ssekit.files.iter_csv_file` (missing,
+    empty, binary, encoding, with the note printed) are made when this is
+    called; a chunk's header, values and ranges are checked as it is read.
+
+    Parameters
+    ----------
+    path : str
+    chunk_rows : int
+
+    Returns
+    -------
+    iterator of pandas.DataFrame
+    """
     from ..errors import InputError
-    from ..files import write_csv
+    from ..files import iter_csv_file
+    from ..ml import conductivity
+
+    raw_chunks, notes = iter_csv_file(path, "OBELiX-format CSV", chunk_rows, dtype=str, keep_default_na=False)
+    for n in notes:
+        print(n, file=sys.stderr)
+
+    def cleaned():
+        for raw in raw_chunks:
+            try:
+                yield conductivity.rows_from_csv_frame(raw, path)
+            except InputError as exc:  # name the file in the one-line message
+                msg = str(exc)
+                raise type(exc)(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
+
+    return cleaned()
+
+
+def _load_predictor(args: argparse.Namespace):
+    """The model of ``--model-file`` (or the shipped one) and the 'model:' line saying which it is."""
+    from ..errors import InputError
     from ..ml import conductivity
     from ..ml.modelfile import load_model
 
-    if args.out:
-        check_output_path(args.out, inputs=[args.input, args.model_file])
-    rows = read_rows(args.input)
     if args.model_file:
         bundle = load_model(args.model_file)
         if not isinstance(bundle.get("model"), conductivity.ConductivityModel):
@@ -96,35 +131,77 @@ def predict(args: argparse.Namespace) -> int:
     else:
         model = conductivity.shipped_model()
         source = f"the shipped OBELiX training split ({model.n_rows_} rows)"
-    print(f"model: three-head extra-trees predictor trained on {source}; "
-          f"{round(100 * model.level)} % conformal intervals", file=sys.stderr)
-    chunk = 20_000  # features and forest votes of one chunk at a time: memory bounded by the chunk
-    parts, pre = [], []
-    chunks = [rows.iloc[i:i + chunk] for i in range(0, len(rows), chunk)]
+    return model, (f"model: three-head extra-trees predictor trained on {source}; "
+                   f"{round(100 * model.level)} % conformal intervals")
+
+
+def predict(args: argparse.Namespace) -> int:
+    """``ssekit conductivity predict``: 0 with predictions, 1 when every row is refused, 2 for bad input.
+
+    The input is read, screened and predicted :data:`CHUNK_ROWS` rows at a
+    time, and with ``--out`` each chunk's predictions are appended to a
+    temporary file renamed over the output at the end
+    (:class:`ssekit.files.AtomicFile`), so memory does not grow with the
+    file. The file is byte for byte what predicting the whole table at once
+    gives. The first chunk is read and checked before the model is loaded,
+    so a file refused for its header or first rows costs no model time; a
+    problem found further down still refuses the whole file (exit 2, no
+    output). Refused rows are listed at the end; files longer than one chunk
+    get a progress line on stderr after each chunk. Without ``--out`` the
+    table is printed at the end (so it is held in memory: use ``--out`` for
+    long files).
+    """
+    import itertools
+
+    from ..files import AtomicFile
+    from ..ml import conductivity
+
+    if args.out:
+        check_output_path(args.out, inputs=[args.input, args.model_file])
+    chunks = iter_rows(args.input, CHUNK_ROWS)
+    ahead = list(itertools.islice(chunks, 2))  # the first chunk's refusals before the model; a second: a long file
+    model, model_line = _load_predictor(args)
+    print(model_line, file=sys.stderr)
+    long_file = len(ahead) > 1
+    n_read = n_pred = n_outside = 0
+    pre, post, shown = [], [], []
+    out_file = AtomicFile(args.out, inputs=[args.input, args.model_file]) if args.out else None
 
     def screened():
-        for part in chunks:
+        nonlocal n_read
+        for part in itertools.chain(ahead, chunks):
             ok, bad = screen_rows(part)
+            n_read += len(part)
             pre.append(bad)
             yield ok
 
-    progress = sys.stderr if len(rows) > chunk else None
-    for o, r in conductivity.iter_predictions(model, screened(), len(rows), progress):
-        parts.append((o, r))
-    out = pd.concat([o for o, _ in parts], ignore_index=True) if parts else pd.DataFrame()
-    refused = pd.concat(pre + [r for _, r in parts], ignore_index=True) if parts or pre else pd.DataFrame()
-    note = conductivity.domain_note(out, model) if len(out) else None
-    if note:
-        print(f"note: {note}", file=sys.stderr)
-    for _, r in refused.iterrows():
-        print(f"refused row ID={r['ID']}: {r['reason']}", file=sys.stderr)
-    out = out.round(4)
-    if args.out and len(out):
-        write_csv(out, args.out, inputs=[args.input, args.model_file])
-        print(f"wrote {len(out)} predictions to {args.out}; {len(refused)} row(s) refused", file=sys.stderr)
-    elif len(out):
-        print(out.to_string(index=False))
-    return 0 if len(out) else 1
+    try:
+        for o, r in conductivity.iter_predictions(model, screened()):
+            post.append(r)
+            n_pred += len(o)
+            n_outside += int(o["outside_domain"].sum())
+            o = o.round(4)
+            if out_file is None:
+                shown.append(o)
+            elif len(o):
+                out_file.write_csv(o)
+            if long_file:
+                print(f"conductivity predict: {n_read} rows read, {n_pred} predicted", file=sys.stderr, flush=True)
+        note = conductivity.domain_note_for(n_outside, n_pred, model)
+        if note:  # the note starts with 'note:' itself
+            print(note, file=sys.stderr)
+        refused = pd.concat(pre + post, ignore_index=True)
+        for _, r in refused.iterrows():
+            print(f"refused row ID={r['ID']}: {r['reason']}", file=sys.stderr)
+        if out_file is not None and n_pred:
+            out_file.commit()
+            print(f"wrote {n_pred} predictions to {args.out}; {len(refused)} row(s) refused", file=sys.stderr)
+        elif n_pred:
+            print(pd.concat(shown, ignore_index=True).to_string(index=False))
+    finally:
+        if out_file is not None:
+            out_file.discard()  # nothing predicted, or stopped part-way: no output, no temporary file
+    return 0 if n_pred else 1
 
 
 def train(args: argparse.Namespace) -> int:

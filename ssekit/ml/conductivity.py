@@ -78,7 +78,8 @@ from .forest_quantiles import forest_weights, training_leaves, weighted_quantile
 __all__ = ["CENSORED_LOG10", "DETECTION_LIMIT_LOG10", "HEADS", "LATTICE", "CELL", "EA", "SCHEMES",
            "chemical_system", "conductivity_features", "model_input", "target_log10", "ConductivityModel",
            "conformal_quantile", "normalised_conformal", "cv_splits", "rows_from_csv_frame", "train",
-           "shipped_model", "predict_rows", "iter_predictions", "predict_csv", "domain_note", "answer_text",
+           "shipped_model", "predict_rows", "iter_predictions", "predict_csv", "domain_note", "domain_note_for",
+           "answer_text",
            # in ssekit.ml.conductivity_cv, importable from here too:
            "ObelixRF", "LatticeRF", "cross_validate", "cv_table", "interval_coverage"]
 
@@ -166,6 +167,18 @@ def _atoms_per_cell(true_comp, comp, z) -> float:
     return float(z) * float(sum(n for _, n in am))
 
 
+@lru_cache(maxsize=None)
+def _shipped_table(name: str) -> pd.DataFrame:
+    """A shipped table the features join (Laskowski Ea, Liverpool T), loaded and validated once per process.
+
+    Predicting chunk by chunk asks for them once a chunk (0.4 s each time
+    when loaded afresh); the joins only read them.
+    """
+    from .. import data as datasets
+
+    return datasets.load(name)
+
+
 def conductivity_features(rows: pd.DataFrame, laskowski: pd.DataFrame | None = None,
                           liverpool: pd.DataFrame | None = None) -> pd.DataFrame:
     """Features of every head for cleaned OBELiX-format rows.
@@ -204,10 +217,8 @@ def conductivity_features(rows: pd.DataFrame, laskowski: pd.DataFrame | None = N
     >>> f.loc[0, "composition"], f.loc[0, "formula_source"], bool(f.loc[0, "has_composition"])
     ('Li7P3S11', 'True Composition', True)
     """
-    from .. import data as datasets
-
-    laskowski = datasets.load("laskowski2023_si") if laskowski is None else laskowski
-    liverpool = datasets.load("liverpool_ionics") if liverpool is None else liverpool
+    laskowski = _shipped_table("laskowski2023_si") if laskowski is None else laskowski
+    liverpool = _shipped_table("liverpool_ionics") if liverpool is None else liverpool
     rows = rows.reset_index(drop=True).copy()
     n = len(rows)
     for col in ["true_composition", "Z", "space_group_number", "family", "laskowski_id", "liion_id"] + LATTICE:
@@ -629,7 +640,14 @@ class ConductivityModel(RegressorMixin, BaseEstimator):
         return out
 
     def _nearest(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Distance (RMS over descriptors, training SDs) to the nearest training material, and its index."""
+        """Distance (RMS over descriptors, training SDs) to the nearest training material, and its index.
+
+        The matrix product that screens the candidates rounds differently
+        for different numbers of rows, so the winner is chosen among the
+        near-ties by the distance computed from the difference, the lowest
+        index on an exact tie (several training rows share a composition):
+        the answer does not depend on how the rows are chunked.
+        """
         d = (X[:, self.descriptor_index_] - self.domain_mean_) / self.domain_scale_
         dist, which = np.full(len(X), np.nan), np.full(len(X), -1)
         ok = np.flatnonzero(np.isfinite(d).all(axis=1))
@@ -637,11 +655,15 @@ class ConductivityModel(RegressorMixin, BaseEstimator):
         p2 = (P**2).sum(axis=1)
         for sl in _chunks(len(ok), 5000):
             q = d[ok[sl]]
-            d2 = (q**2).sum(axis=1)[:, None] + p2[None, :] - 2 * q @ P.T
-            j = np.argmin(d2, axis=1)
-            # the distance itself from the difference, so it does not depend on how rows are chunked
-            dist[ok[sl]] = np.sqrt(((q - P[j]) ** 2).sum(axis=1) / P.shape[1])
-            which[ok[sl]] = j
+            q2 = (q**2).sum(axis=1)
+            d2 = q2[:, None] + p2[None, :] - 2 * q @ P.T
+            slack = 1e-6 * (q2 + p2.max() + 1.0)  # far above the rounding of d2, far below real gaps
+            rows, cols = np.nonzero(d2 <= d2.min(axis=1)[:, None] + slack[:, None])
+            exact = ((q[rows] - P[cols]) ** 2).sum(axis=1)
+            order = np.lexsort((cols, exact, rows))
+            first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]]  # best candidate of each row
+            dist[ok[sl]] = np.sqrt(exact[first] / P.shape[1])
+            which[ok[sl]] = cols[first]
         return dist, which
 
     def predict_table(self, X) -> pd.DataFrame:
@@ -828,11 +850,21 @@ def answer_text(log10_pred: float, p_below: float, below: bool) -> str:
     return f"{10 ** log10_pred:.1e} S/cm"
 
 
+def _nothing_predicted() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Empty stand-ins for a chunk's features and :meth:`ConductivityModel.predict_table`, with their dtypes."""
+    f, o, b = np.zeros(0), np.zeros(0, dtype=object), np.zeros(0, dtype=bool)
+    F = pd.DataFrame({"ID": o, "Ea_eV": f, "formula_source": o, "refusal": o})
+    t = pd.DataFrame({"log10_sigma_pred": f, "log10_sigma_lo": f, "log10_sigma_hi": f, "p_below": f, "below": b,
+                      "head": o, "distance": f, "nearest": o, "nearest_family": o, "in_domain": b})
+    return F, t
+
+
 def _prediction_frame(model: ConductivityModel, rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     keep = [c for c in rows.columns if c not in ("sigma_S_per_cm", "sigma_censored")]
-    F = conductivity_features(rows[keep])
-    ok = (F["refusal"] == "").to_numpy()
-    t = model.predict_table(model_input(F.loc[ok]))
+    F = conductivity_features(rows[keep]) if len(rows) else _nothing_predicted()[0]
+    ok = (F["refusal"] == "").to_numpy(dtype=bool)
+    # a chunk in which every row is refused (or that is empty) gives the same columns with no rows
+    t = model.predict_table(model_input(F.loc[ok])) if ok.any() else _nothing_predicted()[1]
     pct = round(100 * model.level)
     out = pd.DataFrame({
         "ID": F.loc[ok, "ID"].to_numpy(),
@@ -849,6 +881,9 @@ def _prediction_frame(model: ConductivityModel, rows: pd.DataFrame) -> tuple[pd.
         "nearest_family": t["nearest_family"].to_numpy(),
         "outside_domain": ~t["in_domain"].to_numpy(),
     })
+    if not ok.any():  # text columns with the dtype pandas gives text, so that empty chunks concatenate alike
+        text = pd.Series(["x"]).dtype
+        out = out.astype({"ID": text, "answer": text})
     # few distinct values: categories fixed by the model, so chunks concatenate without growing memory
     out["head"] = pd.Categorical(out["head"], categories=list(HEADS))
     out["formula_used"] = pd.Categorical(out["formula_used"], categories=["Composition", "True Composition"])
@@ -953,13 +988,13 @@ def predict_csv(model: ConductivityModel, path, chunk_rows: int = 20_000, progre
     (pandas.DataFrame, pandas.DataFrame)
         As :func:`predict_rows`.
     """
-    reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows)
+    from ..files import iter_csv_file
 
-    def cleaned():
-        for i, raw in enumerate(reader):
-            yield rows_from_csv_frame(raw, str(path))
-
-    parts = list(iter_predictions(model, cleaned(), None, progress))
+    raw_chunks, notes = iter_csv_file(path, "OBELiX-format CSV", chunk_rows, dtype=str, keep_default_na=False)
+    for n in notes:
+        print(n, file=progress or sys.stderr)
+    cleaned = (rows_from_csv_frame(raw, str(path)) for raw in raw_chunks)
+    parts = list(iter_predictions(model, cleaned, None, progress))
     return (pd.concat([p[0] for p in parts], ignore_index=True),
             pd.concat([p[1] for p in parts], ignore_index=True))
 
@@ -978,8 +1013,25 @@ def domain_note(predictions: pd.DataFrame, model: ConductivityModel) -> str | No
     str or None
     """
     n = int(predictions["outside_domain"].sum()) if len(predictions) else 0
-    if not n:
+    return domain_note_for(n, len(predictions), model)
+
+
+def domain_note_for(n_outside: int, n_rows: int, model: ConductivityModel) -> str | None:
+    """:func:`domain_note` from counts: ``n_outside`` of ``n_rows`` predictions outside the domain.
+
+    For predictions made chunk by chunk and not kept, whose counts are summed.
+
+    Parameters
+    ----------
+    n_outside, n_rows : int
+    model : ConductivityModel
+
+    Returns
+    -------
+    str or None
+    """
+    if not n_outside:
         return None
-    return (f"note: {n} of {len(predictions)} row(s) are outside the training domain (column outside_domain: "
+    return (f"note: {n_outside} of {n_rows} row(s) are outside the training domain (column outside_domain: "
             f"composition descriptors farther than {model.domain_limit_:.2f} from every training material, farther "
             "than 95 % of held-out chemical systems); their predictions and intervals are extrapolations")
