@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
-__all__ = ["box_with_points", "DISPLAY_WIDTH_IN", "fit_text", "SURROGATE_MARK", "mark_surrogate", "OKABE_ITO", "LINESTYLES", "use_style"]
+__all__ = ["box_with_points", "DISPLAY_WIDTH_IN", "fit_text", "LAYOUTS", "ResponsiveFigure", "responsive", "SURROGATE_MARK", "mark_surrogate", "OKABE_ITO", "LINESTYLES", "use_style"]
 
 OKABE_ITO = [
     "#0072B2",  # blue
@@ -108,3 +108,93 @@ def box_with_points(data, x: str, y: str, ax, palette=None, color=None, order=No
     sns.stripplot(data=data, x=x, y=y, order=order, ax=ax, size=size, jitter=0.15, alpha=0.75, edgecolor="black",
                   linewidth=0.3, **(hue if palette is not None else dict(color=OKABE_ITO[0] if color is None else "0.2")))
     return ax
+
+
+#: The two layouts of a figure drawn for both screen widths: ``wide`` for the ~800 px column of a desktop
+#: page (panels side by side), ``narrow`` for a phone (panels stacked in one column).
+LAYOUTS = ("wide", "narrow")
+
+
+def _check_layout(layout: str) -> str:
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
+    return layout
+
+
+class ResponsiveFigure:
+    """One figure drawn twice, wide and narrow; shown in a notebook as one output holding both PNGs.
+
+    Its HTML holds two ``<img>`` (PNG data URIs, each with the alt text) in a
+    ``div.ssekit-responsive``: ``img.ssekit-fig-wide`` and
+    ``img.ssekit-fig-narrow``. ``_static/ssekit.css`` shows the wide one on a
+    wide screen and the narrow one on a phone (the same breakpoint as the
+    claim cards, 640 px); the other has ``display: none``. Without the book's
+    CSS (JupyterLab) the narrow image is hidden by its own style and the wide
+    one shows. Being one output, the cell's ``mystnb.figure`` options (name,
+    caption) wrap both, so the figure keeps one label and one caption. The
+    bundle also carries the wide PNG as ``image/png`` for builders without
+    HTML. The PNGs are made exactly as the inline backend makes them
+    (``IPython.core.pylabtools.print_figure``, tight bounding box), so
+    ``scripts/figure_check.py`` measures both.
+    """
+
+    def __init__(self, wide: bytes, narrow: bytes, alt: str):
+        self.png = {"wide": wide, "narrow": narrow}
+        self.alt = alt
+
+    @staticmethod
+    def _size(png: bytes) -> tuple[int, int]:
+        import struct
+
+        return struct.unpack(">II", png[16:24])  # the IHDR chunk: width, height
+
+    def _img(self, layout: str) -> str:
+        import base64
+        import html
+
+        w, h = self._size(self.png[layout])
+        hidden = ' style="display: none"' if layout == "narrow" else ""
+        return (f'<img class="ssekit-fig-{layout}"{hidden} width="{w}" height="{h}" alt="{html.escape(self.alt)}" '
+                f'src="data:image/png;base64,{base64.b64encode(self.png[layout]).decode("ascii")}">')
+
+    def _repr_html_(self) -> str:
+        return f'<div class="ssekit-responsive">{self._img("wide")}{self._img("narrow")}</div>'
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+
+        w, h = self._size(self.png["wide"])
+        return {"text/html": self._repr_html_(), "image/png": base64.b64encode(self.png["wide"]).decode("ascii"),
+                "text/plain": f"<figure, wide {w}x{h} px and narrow {'x'.join(map(str, self._size(self.png['narrow'])))} px: {self.alt}>"}
+
+
+def responsive(make, alt: str, *args, **kwargs) -> ResponsiveFigure:
+    """Draw ``make(*args, layout=..., **kwargs)`` in both layouts and return them as one output.
+
+    ``make`` returns a Matplotlib figure; both figures are closed (so the
+    inline backend does not show them a second time). ``alt`` is the alt
+    text of both images: what the figure shows, in a sentence.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> def make(layout):
+    ...     fig, _ = plt.subplots(figsize=(7.3 if layout == "wide" else 4.6, 3), dpi=50)
+    ...     return fig
+    >>> r = responsive(make, "an empty plot")
+    >>> r._size(r.png["wide"])[0] > r._size(r.png["narrow"])[0], plt.get_fignums()
+    (True, [])
+    >>> 'class="ssekit-fig-narrow" style="display: none"' in r._repr_html_()
+    True
+    """
+    import matplotlib.pyplot as plt
+    from IPython.core.pylabtools import print_figure
+
+    png = {}
+    for layout in LAYOUTS:
+        fig = make(*args, layout=layout, **kwargs)
+        try:
+            png[layout] = print_figure(fig, "png", bbox_inches="tight")
+        finally:
+            plt.close(fig)
+    return ResponsiveFigure(png["wide"], png["narrow"], alt)

@@ -131,3 +131,25 @@ def test_caption_centred_over_a_wide_scrolling_table_fails(tmp_path):
     held = f'<caption style="text-align: left; position: sticky; left: 0; max-width: 280px">{cap}</caption>'
     proc = _check(tmp_path / "b", scroller.format(table.format(held)))  # what _static/ssekit.css does on a phone
     assert proc.returncode == 0, proc.stdout
+
+
+def test_only_the_displayed_layout_of_a_responsive_figure_is_measured(tmp_path):
+    """A figure drawn in two layouts (ssekit.style.responsive) holds both as data URIs, one hidden per width.
+
+    The hidden one is never measured: a wide layout whose text is far too small on a phone passes as long
+    as the phone shows the narrow one, and fails when it is shown there.
+    """
+    import base64
+
+    img, report = _figure(tmp_path, "ax.plot([1, 2]); ax.set_xlabel('thickness (µm)'); ax.tick_params(labelsize=10)")
+    uri = "data:image/png;base64," + base64.b64encode((tmp_path / "fig.png").read_bytes()).decode()
+    # the same PNG: shown at its natural size in the wide layout, squeezed to 40 px (text ~1 pt) in the other
+    css = ("<style>.n { display: none } @media (max-width: 640px) { .w { display: none } .n { display: block } }"
+           "</style>")
+    wide = f'<img class="w" src="{uri}" style="width: 280px">'
+    squeezed = f'<img class="n" src="{uri}" style="width: 40px">'
+    proc = _check(tmp_path / "a", css + wide + squeezed, report)  # at 1400 px only the readable one shows
+    assert "figure text at" in proc.stdout and "1400 px" not in proc.stdout, proc.stdout  # 400 px: the squeezed one
+    swapped = css.replace(".w { display: none } .n { display: block }", "")
+    proc = _check(tmp_path / "b", swapped + wide + squeezed, report)  # the squeezed one is hidden at both widths
+    assert proc.returncode == 0, proc.stdout

@@ -20,7 +20,7 @@ from .evaluation import evaluate, evaluate_all, headline, summary
 from .model import DATA_KINDS, KINDS, RULES, STATUSES, ClaimResult, fmt
 from .registry import get_claim, load_claims, load_deviations, papers
 
-__all__ = ["frame", "reproduced_str", "null_str", "check", "check_section", "scorecard", "scorecard_html",
+__all__ = ["frame", "reproduced_str", "null_str", "variant_str", "check", "check_section", "scorecard", "scorecard_html",
            "headline_html", "papers_table", "inventory", "coverage", "verdict_sentence", "verdict_sentences", "deviations_frame", "deviations_table", "JSON_SCHEMA", "records", "to_json",
            "CLAIMS_MIME"]
 
@@ -50,15 +50,40 @@ def null_str(r: ClaimResult) -> str:
     return f"{r.null_pass_rate:.0%} of {r.null_draws}"
 
 
+def variant_str(r: ClaimResult, name: str) -> str:
+    """The value of one model variant as a note shows it, saying why there is none instead of printing '—'.
+
+    A variant has no value when its target is not reached (its verdict: misses the rule) or when it cannot
+    be tested (no verdict). Only the value is stored, so which one is read from the verdicts: a variant
+    that keeps the claim's verdict has the claim's, one that flips it has the other.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> r = NS(variants={"flat": None, "pouch": 4.44}, variant_flips=(), meets_rule=False)
+    >>> variant_str(r, "flat"), variant_str(r, "pouch")
+    ('not reached', '4.44')
+    """
+    value = r.variants[name]
+    if value is not None:
+        return fmt(value)
+    flipped = name in r.variant_flips
+    if r.meets_rule is False:
+        return "not testable" if flipped else "not reached"
+    if r.meets_rule is None:
+        return "not reached" if flipped else "not testable"
+    return "not reached or not testable"  # flipped away from a met rule: either gives no value
+
+
 def _note(r: ClaimResult) -> str:
     parts = []
     if r.by_construction:
         parts.append(f"By construction: {r.by_construction}.")
     if r.variant_flips:
-        vals = ", ".join(f"{k}: {fmt(v)}" for k, v in r.variants.items())
+        vals = ", ".join(f"{k}: {variant_str(r, k)}" for k in r.variants)
         parts.append(f"Depends on the model: the verdict flips under {', '.join(r.variant_flips)} ({vals}).")
     elif r.variants:
-        vals = ", ".join(f"{k}: {fmt(v)}" for k, v in r.variants.items())
+        vals = ", ".join(f"{k}: {variant_str(r, k)}" for k in r.variants)
         parts.append(f"Same verdict under every model variant ({vals}).")
     if r.status == "uninformative":
         parts.append(f"Uninformative: the rule also passes on {r.null_pass_rate:.0%} of draws in which "
@@ -192,7 +217,7 @@ def verdict_sentence(r: ClaimResult) -> str:
                 f"{c.null_description[0].lower() + c.null_description[1:].rstrip('.')}, so agreement here is no "
                 "evidence")
     elif st == "model-dependent":
-        vals = "; ".join(f"{k}: {fmt(r.variants[k])}" for k in r.variant_flips)
+        vals = "; ".join(f"{k}: {variant_str(r, k)}" for k in r.variant_flips)
         tail = f"{'it meets' if r.meets_rule else 'it misses'} the rule, but the verdict flips under {vals}"
     elif st == "by construction":
         tail = f"{'it meets' if r.meets_rule else 'it misses'} the rule by construction: {r.by_construction}"

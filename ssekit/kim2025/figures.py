@@ -149,20 +149,33 @@ ENERGY_PANELS = (("NCM811 cathode, four anodes", ("ncm811_li", "ncm811_anodefree
                  ("other cathodes, lithium-metal anode", ("lco_li", "lco_hv_li", "s_li")))
 
 
-def energy_vs_thickness(thickness_um=None):
-    """Cell-level Wh/kg and Wh/L against separator thickness: small multiples, labelled targets, one column.
+def energy_vs_thickness(thickness_um=None, layout: str = "narrow"):
+    """Cell-level Wh/kg and Wh/L against separator thickness: small multiples, labelled targets.
 
-    Four panels stacked in one column (so the figure reads on a phone): Wh/kg
-    and Wh/L, each for NCM811 with its four anodes and for the other
-    cathodes with lithium metal. Colour-blind-safe colours paired with
-    distinct line styles; the targets are labelled on the plot; markers show
-    the review's 350 Wh/kg thresholds. Monopolar stacking (in the geometric
-    pouch a bipolar NCM811 | Li stack has the same volume, see the text).
+    Four panels: Wh/kg and Wh/L, each for NCM811 with its four anodes and
+    for the other cathodes with lithium metal. ``layout="narrow"`` (a phone):
+    stacked in one column, 12 pt text, a legend over every panel.
+    ``layout="wide"`` (the ~800 px column of a wide page): a 2 × 2 grid in the
+    column's width (:data:`ssekit.style.DISPLAY_WIDTH_IN`), Wh/kg above Wh/L
+    for the same cells, one legend over each column (its cells are the same
+    in both rows), the y axis shared along a row, 10 pt text at its natural
+    size. The book shows both (:func:`ssekit.style.responsive`).
+    Colour-blind-safe colours paired with distinct line styles; the targets
+    are labelled on the plot; markers show the review's 350 Wh/kg
+    thresholds. Monopolar stacking (in the geometric pouch a bipolar
+    NCM811 | Li stack has the same volume, see the text).
     """
     from ..physics import cell
+    from ..style import DISPLAY_WIDTH_IN, _check_layout
 
+    wide = _check_layout(layout) == "wide"
+    pt = 10 if wide else 12
     L = np.linspace(5, 200, 200) if thickness_um is None else np.asarray(thickness_um, float)
-    fig, axes = plt.subplots(4, 1, figsize=(4.6, 21.0))
+    if wide:
+        fig, grid = plt.subplots(2, 2, figsize=(DISPLAY_WIDTH_IN, 7.0), sharex=True, sharey="row")
+        axes = [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]]
+    else:
+        fig, axes = plt.subplots(4, 1, figsize=(4.6, 21.0))
     # colours and line styles distinct within each panel; no yellow (too pale on white)
     style = {"ncm811_li": (OKABE_ITO[0], "-"), "ncm811_anodefree": (OKABE_ITO[5], "--"),
              "ncm811_graphite": (OKABE_ITO[2], "-."), "ncm811_liin": (OKABE_ITO[7], ":"),
@@ -170,30 +183,39 @@ def energy_vs_thickness(thickness_um=None):
     rows = [("Wh_per_kg", "specific energy (Wh kg⁻¹)", ((350, "350 Wh/kg (DOE target)"), (400, "400 Wh/kg"))),
             ("Wh_per_L", "energy density (Wh L⁻¹)", ((750, "750 Wh/L (DOE target)"),))]
     k = 0
-    for col, ylabel, targets in rows:
-        for title, names in ENERGY_PANELS:
+    for i, (col, ylabel, targets) in enumerate(rows):
+        for j, (title, names) in enumerate(ENERGY_PANELS):
             ax = axes[k]
             k += 1
             for name in names:
                 r = cell.stack(cell.load_config(name), L)
                 c, ls = style[name]
-                ax.plot(L, r[col], color=c, ls=ls, lw=2.2, label=cell.CONFIGS[name].replace(" (lab reference)", "")
-                        .replace(" (ASSB Li-ion)", ""))
+                ax.plot(L, r[col], color=c, ls=ls, lw=2.2 if not wide else 1.8,
+                        label=cell.CONFIGS[name].replace(" (lab reference)", "").replace(" (ASSB Li-ion)", ""))
                 if col == "Wh_per_kg" and name in _REVIEW_350:
-                    ax.plot(_REVIEW_350[name], 350, marker="v", ms=10, color=c, mec="black", mew=0.8, ls="none")
+                    ax.plot(_REVIEW_350[name], 350, marker="v", ms=10 if not wide else 8, color=c, mec="black",
+                            mew=0.8, ls="none")
             for y, text in targets:
+                if wide:  # short enough to stay right of the crossings and the review's markers
+                    text = text.replace(" target)", ")")
                 ax.axhline(y, color="0.35", lw=1, ls=":")
                 ax.annotate(text, (L[-1], y), xytext=(0, -3), textcoords="offset points", ha="right", va="top",
-                            fontsize=12, color="0.15", bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5))
+                            fontsize=pt, color="0.15", bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5))
             if col == "Wh_per_kg":
-                ax.plot([], [], marker="v", ms=9, color="white", mec="black", ls="none",
+                ax.plot([], [], marker="v", ms=9 if not wide else 7, color="white", mec="black", ls="none",
                         label="Kim et al.'s 350 Wh/kg threshold")
-            ax.set_ylabel(ylabel, fontsize=12)
-            ax.tick_params(labelsize=12, labelbottom=True)
-            ax.set_xlabel("separator thickness (µm)", fontsize=12)
-            ax.legend(fontsize=12, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=1, handlelength=2.6,
-                      title=title, title_fontsize=12, alignment="left", borderaxespad=0.2)
-    fig.tight_layout(h_pad=1.0)
+            if not wide or j == 0:
+                ax.set_ylabel(ylabel, fontsize=pt)
+            ax.tick_params(labelsize=pt, labelbottom=True, labelleft=True)
+            if not wide or i == len(rows) - 1:
+                ax.set_xlabel("separator thickness (µm)", fontsize=pt)
+            if not wide or i == 0:  # wide: one legend per column, over its top panel (same cells below)
+                ax.legend(fontsize=pt, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=1, handlelength=2.6,
+                          title=title, title_fontsize=pt, alignment="left", borderaxespad=0.2)
+    if wide:
+        fig.tight_layout(h_pad=0.8, w_pad=1.2)
+    else:
+        fig.tight_layout(h_pad=1.0)
     return fig
 
 

@@ -57,20 +57,29 @@ def fig7_correlations():
     return fig
 
 
-def fig5_predicted_vs_measured():
+def fig5_predicted_vs_measured(layout: str = "narrow"):
     """Figure 5: predicted against measured, the raw-target ANN (linear and log axes) and the best log10 model.
 
-    Three panels stacked in a narrow figure (3.4 in): shown at its natural
-    size on a wide page and at nearly its natural size on a phone, so that
-    its 9-10 pt text stays at least 8 pt as displayed.
+    ``layout="narrow"`` (a phone): three panels stacked in a narrow figure
+    (3.4 in), shown at nearly its natural size, so that its 9-10 pt text
+    stays at least 8 pt as displayed. ``layout="wide"`` (the ~800 px column
+    of a wide page): the three panels side by side in the column's width
+    (:data:`ssekit.style.DISPLAY_WIDTH_IN`), shown at its natural size, the
+    same text sizes. The book shows both (:func:`ssekit.style.responsive`).
     """
+    import textwrap
+
     from matplotlib.ticker import LogLocator, MaxNLocator
 
+    from ..style import DISPLAY_WIDTH_IN, _check_layout
+
+    wide = _check_layout(layout) == "wide"
     s = analysis.split()
     ann_raw = analysis.raw_ann()
     best_name = analysis.best_model()
     best = analysis.fitted("log10_sigma")[best_name]
-    fig, axes = plt.subplots(3, 1, figsize=(3.4, 9.6))
+    fig, axes = plt.subplots(1, 3, figsize=(DISPLAY_WIDTH_IN, 3.3)) if wide else \
+        plt.subplots(3, 1, figsize=(3.4, 9.6))
     parts = (("training", s.X_train, s.train, "o", OKABE_ITO[0]), ("test", s.X_test, s.test, "^", OKABE_ITO[1]))
     for part, X, d, mk, col in parts:
         raw = ann_raw.predict(X)
@@ -88,7 +97,8 @@ def fig5_predicted_vs_measured():
         ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="perfect prediction")
         ax.set_xlabel(xl, fontsize=10)
         ax.set_ylabel(yl, fontsize=10)
-        ax.set_title(title, fontsize=10, loc="left")
+        # wide: a panel is about 2 in across, so a title takes two lines instead of running into the next
+        ax.set_title(textwrap.fill(title, 24) if wide else title, fontsize=10, loc="left")
         if k == 1:
             ax.xaxis.set_major_locator(LogLocator(numticks=4))
             ax.yaxis.set_major_locator(LogLocator(numticks=4))
@@ -96,8 +106,15 @@ def fig5_predicted_vs_measured():
             ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.yaxis.set_major_locator(MaxNLocator(4))
         ax.tick_params(labelsize=9)
-    axes[0].legend(fontsize=9, loc="lower right", frameon=True, framealpha=0.9, edgecolor="none")
-    fig.tight_layout(h_pad=1.2)
+    if wide:  # one legend for the three panels, under them (inside panel (a) it would cover the points)
+        for ax in axes:
+            ax.set_box_aspect(1)  # square panels: equal axes read as equal
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(handles, names, fontsize=9, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0))
+        fig.tight_layout(w_pad=1.0, rect=(0, 0.09, 1, 1))
+    else:
+        axes[0].legend(fontsize=9, loc="lower right", frameon=True, framealpha=0.9, edgecolor="none")
+        fig.tight_layout(h_pad=1.2)
     return fig
 
 
