@@ -32,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -283,6 +284,9 @@ class SafeMemory:
 
     def lookup(self, func, *args, **kwargs) -> Any:
         """The stored result of ``func(*args, **kwargs)``, or :data:`MISSING` (nothing stored, or refused)."""
+        return self._lookup(func, args, kwargs, quiet=False)
+
+    def _lookup(self, func, args, kwargs, quiet: bool) -> Any:
         if self.location is None:
             return MISSING
         import json
@@ -298,7 +302,10 @@ class SafeMemory:
                         return decode(json.loads(path.read_text(encoding="utf-8")))
                     return decode(loads_safe(path.read_bytes(), f"cache entry {path}", CACHE_PREFIXES))
                 except (InputError, _Unstorable, OSError, KeyError, TypeError, ValueError, AttributeError) as exc:
-                    print(f"note: cache entry {path}: {' '.join(str(exc).split())}; recomputed", file=sys.stderr)
+                    if not quiet:
+                        text = " ".join(str(exc).split())
+                        where = "" if str(path) in text else f"cache entry {path}: "
+                        print(f"note: {where}{text}; recomputed", file=sys.stderr)
         return MISSING
 
     def store(self, value: Any, func, *args, **kwargs) -> None:
@@ -338,8 +345,31 @@ class SafeMemory:
         except Exception:  # an unstorable value or a full disk: the result is still right, just not kept
             pass
 
+    @contextlib.contextmanager
+    def locked(self, func, *args, **kwargs):
+        """Hold the entry's lock (a file lock beside it): a process about to compute it waits while another
+        process computes the same entry, then reads that result instead of computing it again."""
+        if self.location is None:
+            yield
+            return
+        path = self._path(func, args, kwargs, ".lock")
+        try:
+            import fcntl
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(path, "a")
+        except (ImportError, OSError):  # no file locks here: at worst the entry is computed twice
+            yield
+            return
+        with fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     def cache(self, func):
-        """``func`` wrapped to read and write its results in the cache folder."""
+        """``func`` wrapped to read and write its results in the cache folder (computed once across processes)."""
         if self.location is None:
             return func
 
@@ -347,8 +377,11 @@ class SafeMemory:
         def wrapper(*args, **kwargs):
             value = self.lookup(func, *args, **kwargs)
             if value is MISSING:
-                value = func(*args, **kwargs)
-                self.store(value, func, *args, **kwargs)
+                with self.locked(func, *args, **kwargs):
+                    value = self._lookup(func, args, kwargs, quiet=True)  # made by another process meanwhile
+                    if value is MISSING:
+                        value = func(*args, **kwargs)
+                        self.store(value, func, *args, **kwargs)
             return value
 
         return wrapper

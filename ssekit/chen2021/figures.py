@@ -230,7 +230,7 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
         levels = levels[(levels >= levels[levels <= zs.min()].max()) & (levels <= levels[levels >= zs.max()].min())]
     else:
         levels = MaxNLocator(nbins=12).tick_values(zs.min(), zs.max())
-    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    fig, ax = plt.subplots(figsize=(5.2, 4.0))  # narrow enough that its text stays >= 8 pt on a 400 px phone
     from matplotlib.colors import LogNorm
 
     norm = LogNorm(levels[0], levels[-1]) if log else None

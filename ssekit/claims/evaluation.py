@@ -189,14 +189,14 @@ def _evaluated(claim: Claim, nulls: bool, env_key: str) -> ClaimResult:
     raise NotImplementedError
 
 
-def _from_disk(claim: Claim, nulls: bool) -> ClaimResult | None:
+def _from_disk(claim: Claim, nulls: bool, quiet: bool = False) -> ClaimResult | None:
     from .._cache import MISSING, memory
 
     key = _stored(claim, nulls)
     mem = memory()
     if key is None or mem.location is None:
         return None
-    r = mem.lookup(_evaluated, *key)
+    r = mem._lookup(_evaluated, key, {}, quiet)
     if r is MISSING or not isinstance(r, ClaimResult) or r.claim != claim or r.status not in STATUSES:
         return None
     return ClaimResult(**{**{f: getattr(r, f) for f in r.__dataclass_fields__}, "claim": claim})
@@ -233,9 +233,26 @@ def evaluate(claim: Claim, inputs: Any = None, *, nulls: bool = True) -> ClaimRe
         if memo_key in _MEMO:
             return _MEMO[memo_key]
         stored = _from_disk(claim, nulls)
+        if stored is None and (key := _stored(claim, nulls)) is not None:
+            from .._cache import memory
+
+            with memory().locked(_evaluated, *key):  # another process evaluating it: wait and read its result
+                stored = _from_disk(claim, nulls, quiet=True)
+                if stored is None:
+                    _MEMO[memo_key] = _evaluate(claim, None, nulls)
+                    _to_disk(_MEMO[memo_key], nulls)
+                    return _MEMO[memo_key]
         if stored is not None:
             _MEMO[memo_key] = stored
             return stored
+    result = _evaluate(claim, inputs, nulls)
+    if inputs is None:
+        _MEMO[memo_key] = result
+        _to_disk(result, nulls)
+    return result
+
+
+def _evaluate(claim: Claim, inputs: Any, nulls: bool) -> ClaimResult:
     inp = default_inputs(claim) if inputs is None else inputs
     rep = run_compute(claim, inp)
     v = judge(claim, rep)
@@ -282,9 +299,6 @@ def evaluate(claim: Claim, inputs: Any = None, *, nulls: bool = True) -> ClaimRe
         result = ClaimResult(reproduced=v.value, status=status, meets_rule=v.meets, by_construction=constructed,
                              null_pass_rate=rate, null_draws=claim.null_draws if rate is not None else 0,
                              variants=var, variant_flips=tuple(flips), knockouts=knock, **base)
-    if inputs is None:
-        _MEMO[memo_key] = result
-        _to_disk(result, nulls)
     return result
 
 
@@ -410,13 +424,13 @@ def _contract(c: Claim, problems: list[str]) -> None:
     elif c.null != "none" and not c.inputs:
         problems.append(f"{c.id}: a null needs declared inputs to act on")
     inp = default_inputs(c)
-    rep = run_compute(c, inp)
-    if rep.samples and len(rep.samples) < MIN_SAMPLES:
-        problems.append(f"{c.id}: judged on {len(rep.samples)} samples; at least {MIN_SAMPLES}")
+    r = evaluate(c)  # computed on its defaults with its null, knock-outs and variants (memoised, or from the cache)
+    if r.samples_n and r.samples_n < MIN_SAMPLES:
+        problems.append(f"{c.id}: judged on {r.samples_n} samples; at least {MIN_SAMPLES}")
     if c.null and c.null != "none":
         nrep = run_compute(c, _null_inputs(c, inp, 0))
-        if nrep.data != rep.data:
-            problems.append(f"{c.id}: the null changes the data kind ({rep.data} -> {nrep.data})")
+        if nrep.data != r.data:
+            problems.append(f"{c.id}: the null changes the data kind ({r.data} -> {nrep.data})")
     if c.knockouts:
         for term, pair in resolve(c.knockouts)(copy.deepcopy(inp)).items():
             if not (isinstance(pair, tuple) and len(pair) == 3 and all(isinstance(x, str) and x for x in pair[::2])):
@@ -427,6 +441,6 @@ def _contract(c: Claim, problems: list[str]) -> None:
         vs = resolve(c.variants)(copy.deepcopy(inp))
         if not isinstance(vs, dict) or not vs:
             problems.append(f"{c.id}: variants must give a non-empty dict of name -> inputs")
-        else:
+        elif set(r.variants) != set(vs):  # evaluate() runs them once the claim is checkable
             for vinp in vs.values():
                 run_compute(c, vinp)
