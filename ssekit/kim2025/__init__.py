@@ -7,6 +7,17 @@
 - ``claims.toml``, ``table1.csv``, ``table2.csv``, ``asr.csv``, ``mechanics.csv``
 """
 
-from . import asr, energy, figures, mechanics
+import importlib
 
 __all__ = ["asr", "energy", "figures", "mechanics"]
+
+
+def __getattr__(name: str):
+    """The modules are imported when first used, so ``ssekit --help`` and light commands stay light."""
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

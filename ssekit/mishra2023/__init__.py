@@ -7,6 +7,17 @@
 - ``claims.toml``, ``inventory.csv``, ``table2.csv``, ``fig7.csv`` -- claims, the paper's statements and the printed tables
 """
 
-from . import analysis, checks, features, figures
+import importlib
 
 __all__ = ["analysis", "checks", "features", "figures"]
+
+
+def __getattr__(name: str):
+    """The modules are imported when first used, so ``ssekit --help`` and light commands stay light."""
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
