@@ -27,10 +27,21 @@ HEADERS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def table_s1(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("s1") / "TableS1.xlsx"
-    films.make_surrogate(seed=7).rename(columns=HEADERS).to_excel(path, index=False)
+    """One file for every pytest-xdist worker (the first to link it wins), so results on it are cached once."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "chen-table-s1"
+    folder.mkdir(exist_ok=True)
+    path = folder / "TableS1.xlsx"
+    if not path.exists():
+        tmp = folder / f".TableS1-{os.getpid()}.xlsx"
+        films.make_surrogate(seed=7).rename(columns=HEADERS).to_excel(tmp, index=False)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        tmp.unlink()
     return path
 
 
