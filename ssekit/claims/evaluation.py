@@ -112,10 +112,11 @@ def default_inputs(claim: Claim) -> Any:
     return copy.deepcopy(resolve(claim.inputs)())
 
 
-def run_compute(claim: Claim, inputs: Any = _NO_INPUTS) -> Reproduction:
-    """Call the claim's compute function on ``inputs`` (deep-copied) and check that it returns a :class:`Reproduction`."""
+def run_compute(claim: Claim, inputs: Any = _NO_INPUTS, *, copy_inputs: bool = True) -> Reproduction:
+    """Call the claim's compute function on ``inputs`` (deep-copied, unless the caller made them for this call
+    alone) and check that it returns a :class:`Reproduction`."""
     f = resolve(claim.compute)
-    out = f() if inputs is _NO_INPUTS else f(copy.deepcopy(inputs))
+    out = f() if inputs is _NO_INPUTS else f(copy.deepcopy(inputs) if copy_inputs else inputs)
     if not isinstance(out, Reproduction):
         raise DataValidationError(f"claim {claim.id}: {claim.compute} must return a Reproduction with its data kind "
                                   f"(one of 'paper inputs', 'paper data', 'substitute data', 'model', 'surrogate'), "
@@ -130,12 +131,12 @@ class _Computed:
     def __init__(self, claim: Claim):
         self.claim, self.seen = claim, {}
 
-    def __call__(self, inputs: Any) -> Verdict:
+    def __call__(self, inputs: Any, fresh: bool = False) -> Verdict:
         from joblib import hash as content_hash
 
         key = content_hash(inputs) if inputs is not _NO_INPUTS else "none"
         if key not in self.seen:
-            self.seen[key] = judge(self.claim, run_compute(self.claim, inputs))
+            self.seen[key] = judge(self.claim, run_compute(self.claim, inputs, copy_inputs=not fresh))
         return self.seen[key]
 
 
@@ -156,7 +157,7 @@ def null_pass_rate(claim: Claim, inputs: Any = None, draws: int | None = None) -
     inputs = default_inputs(claim) if inputs is None else inputs
     n = claim.null_draws if draws is None else draws
     computed = _Computed(claim)
-    passes = [bool(computed(_null_inputs(claim, inputs, seed)).meets) for seed in range(n)]
+    passes = [bool(computed(_null_inputs(claim, inputs, seed), fresh=True).meets) for seed in range(n)]
     return float(np.mean(passes))
 
 
