@@ -64,7 +64,21 @@ def build(tmp_path_factory) -> Path:
     assert result["subset"] == SUBSET, f"the build in {out} is of {result['subset'] or 'every chapter'}"
     assert result["returncode"] == 0, result["stdout"] + result["stderr_tail"]
     assert not result["warnings"], "\n".join(result["warnings"])
+    if not os.environ.get("PYTEST_XDIST_WORKER") and _chromium():  # one process: check pages while nbval runs
+        _PAGE_CHECK["proc"] = _start_page_check(out / "_build")
     return out / "_build"
+
+
+_PAGE_CHECK: dict[str, subprocess.Popen] = {}
+
+
+def _start_page_check(build: Path) -> subprocess.Popen:
+    pages = CHAPTERS if SUBSET else []
+    report = build.parent / "figures.jsonl"  # the test fails on its own if figures were shown but none measured
+    figures = ["--figures", str(report)] if report.exists() else []
+    return subprocess.Popen([sys.executable, str(ROOT / "scripts" / "check-pages"), "--html", str(build / "html"),
+                             "--out", str(build.parent / "page-check"), "--no-screenshots", *figures, *pages],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def executed(build: Path, chapter: str) -> nbformat.NotebookNode:
@@ -210,14 +224,12 @@ def test_pages_render_without_overflow_or_missing_cells(build, tmp_path):
     no text under 8 pt as displayed, no code identifier as a label (scripts/check-pages)."""
     if _chromium() is None:
         pytest.skip("Chromium is not installed (Debian package 'chromium'): page check skipped")
-    pages = CHAPTERS if SUBSET else []
     report = build.parent / "figures.jsonl"
     if any((build / "html" / "_images").glob("*.png")):
         assert report.exists(), "no figure was measured while the book ran (scripts/figure_check.py)"
     report.touch()
     errors = [ln for ln in report.read_text().splitlines() if '"error"' in ln]
     assert not errors, errors[:3]
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check-pages"), "--html", str(build / "html"),
-                           "--out", str(tmp_path), "--no-screenshots", "--figures", str(report), *pages], capture_output=True, text=True,
-                          timeout=1800)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    proc = _PAGE_CHECK.pop("proc", None) or _start_page_check(build)  # started with the build in a one-process run
+    stdout, stderr = proc.communicate(timeout=1800)
+    assert proc.returncode == 0, stdout[-4000:] + stderr[-2000:]
