@@ -7,17 +7,7 @@
 - ``claims.toml``, ``table1.csv``, ``table2.csv``, ``asr.csv``, ``mechanics.csv``
 """
 
-import importlib
+from .._lazy import submodules
 
 __all__ = ["asr", "energy", "figures", "mechanics"]
-
-
-def __getattr__(name: str):
-    """The modules are imported when first used, so ``ssekit --help`` and light commands stay light."""
-    if name in __all__:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = submodules(__name__, __all__)  # imported when first used

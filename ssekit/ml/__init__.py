@@ -11,17 +11,7 @@
   conformal intervals
 """
 
-import importlib
+from .._lazy import submodules
 
 __all__ = ["composition", "conductivity", "conductivity_cv", "filmclass", "forest_quantiles", "regression"]
-
-
-def __getattr__(name: str):
-    """The modules are imported when first used (reading a model file's trust note imports no estimator)."""
-    if name in __all__:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = submodules(__name__, __all__)  # imported when first used
