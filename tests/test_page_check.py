@@ -2,21 +2,26 @@
 
 Runs ``scripts/check-pages`` on tiny hand-made pages and figures (no book
 build needed): overflow, a missing-value cell, text under 8 pt, a code
-identifier as a header, and a figure whose tick labels overlap or whose text
-is too small as displayed. Skipped when Chromium is not installed, except
-with CI=true, where that fails (.ci/run installs Chromium).
+identifier as a header, a figure whose tick labels overlap or whose text
+is too small as displayed, and maths whose MathJax files do not load. Every
+case is one page of one small site, checked in one run of the checker (one
+Chromium); each test reads its page's verdict. Skipped when Chromium is not
+installed, except with CI=true, where that fails (.ci/run installs Chromium).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,53 +35,80 @@ def chromium():
             pytest.fail("CI=true and Chromium is not installed: .ci/run installs it (apt-get install -y chromium)")
         pytest.skip("Chromium is not installed (Debian package 'chromium')")
 
-PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">{head}</head><body>
 <main style="width: 300px"><article class="bd-article">{body}</article></main></body></html>"""
 
+WIDE = '<table style="width: 900px"><tr><td>wide</td></tr></table>'
+CAPTION = "(— no separator thickness, however thin, reaches the target)"
+SCROLLER = '<div class="cell_output"><div class="output" style="overflow-x: auto">{}</div></div>'
+WIDE_CAPTIONED = '<table style="width: 900px">{}<tr><td>wide</td></tr></table>'
+#: a figure shown in two layouts (ssekit.style.responsive): one hidden at each width
+RESPONSIVE_CSS = ("<style>.n { display: none } @media (max-width: 640px) { .w { display: none } .n { display: block } }"
+                  "</style>")
 
-def _check(tmp_path: Path, body: str, figures: Path | None = None) -> subprocess.CompletedProcess:
-    html = tmp_path / "html"
-    (html / "book").mkdir(parents=True, exist_ok=True)
-    (html / "book" / "page.html").write_text(PAGE.format(body=body), encoding="utf-8")
-    extra = ["--figures", str(figures)] if figures else []
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "check-pages"), "--html", str(html),
-                           "--out", str(tmp_path / "shots"), "--no-screenshots", *extra],
-                          capture_output=True, text=True, timeout=300)
-
-
-def test_clean_page_passes(tmp_path):
-    proc = _check(tmp_path, "<table><tr><th>d (µm)</th></tr><tr><td>40</td></tr></table>")
-    assert proc.returncode == 0, proc.stdout
-
-
-@pytest.mark.parametrize("value", ["NaN", "None", "<NA>"])
-def test_missing_value_cell_fails(tmp_path, value):
-    cell = value.replace("<", "&lt;").replace(">", "&gt;")
-    proc = _check(tmp_path, f"<table><tr><th>d (µm)</th></tr><tr><td>{cell}</td></tr></table>")
-    assert proc.returncode == 1 and f"shows {value}" in proc.stdout
+#: figure name -> matplotlib calls on ``ax`` (drawn as the inline backend does, measured by scripts/figure_check.py)
+FIGURES = {
+    "overlapping": "ax.plot([0, 0.025], [0, 1]); ax.set_xticks([i * 0.005 for i in range(6)]); "
+                   "ax.tick_params(labelsize=16); ax.set_xlabel('σ (S/cm)')",
+    "size9": "ax.plot([1, 2]); ax.set_xlabel('thickness (µm)'); ax.tick_params(labelsize=9)",
+    "size10": "ax.plot([1, 2]); ax.set_xlabel('thickness (µm)'); ax.tick_params(labelsize=10)",
+    "identifier": "ax.plot([1, 2]); ax.set_xlabel('sigma_el'); ax.tick_params(labelsize=10)",
+}
 
 
-def test_overflowing_table_fails_and_scrolling_one_passes(tmp_path):
-    wide = '<table style="width: 900px"><tr><td>wide</td></tr></table>'
-    assert "overflow" in _check(tmp_path / "a", wide).stdout
-    proc = _check(tmp_path / "b", f'<div style="overflow-x: auto">{wide}</div>')
-    assert proc.returncode == 0, proc.stdout
+def _mathjax_head(config: dict) -> str:
+    """What Sphinx writes in a page's head for MathJax 2: the config, then MathJax.js (the book's copy)."""
+    from ssekit.sphinx_mathjax import mathjax_source
+
+    src = (mathjax_source() / "MathJax.js").as_uri() + "?config=TeX-AMS-MML_HTMLorMML-full"
+    return (f'<script type="text/x-mathjax-config">MathJax.Hub.Config({json.dumps(config)})</script>'
+            f'<script defer="defer" src="{src}"></script>')
 
 
-def test_small_text_fails(tmp_path):
-    assert "small text" in _check(tmp_path / "a", '<p style="font-size: 9px">tiny</p>').stdout
-    assert _check(tmp_path / "b", '<p style="font-size: 11px">fine</p>').returncode == 0
+def _cases() -> dict[str, tuple[str, str]]:
+    """Page name -> (head, body). Figures are referenced as ``{fig:NAME}`` (a file) or ``{uri:NAME}`` (inline)."""
+    book = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["mathjax2_config"]
+    maths = '<p class="math">\\(\\mathrm{ASR} = L/\\sigma\\)</p>'
+    return {
+        "clean": ("", "<table><tr><th>d (µm)</th></tr><tr><td>40</td></tr></table>"),
+        **{f"missing_{i}": ("", f"<table><tr><th>d (µm)</th></tr><tr><td>{cell}</td></tr></table>")
+           for i, cell in enumerate(["NaN", "None", "&lt;NA&gt;"])},
+        "overflow": ("", WIDE),
+        "overflow_scrolls": ("", f'<div style="overflow-x: auto">{WIDE}</div>'),
+        "small_text": ("", '<p style="font-size: 9px">tiny</p>'),
+        "text_11px": ("", '<p style="font-size: 11px">fine</p>'),
+        "identifier_header": ("", "<table><tr><th>sigma_el</th></tr><tr><td>1</td></tr></table>"),
+        "fig_overlapping": ("", '<img src="overlapping.png">'),
+        "fig_small_when_narrow": ("", '<img src="size9.png" style="width: 150px">'),
+        "fig_readable": ("", '<img src="size10.png" style="width: 280px">'),
+        "fig_identifier": ("", '<img src="identifier.png" style="width: 280px">'),
+        "caption_centred": ("", SCROLLER.format(WIDE_CAPTIONED.format(
+            f'<caption style="text-align: center">{CAPTION}</caption>'))),
+        "caption_held": ("", SCROLLER.format(WIDE_CAPTIONED.format(  # what _static/ssekit.css does on a phone
+            f'<caption style="text-align: left; position: sticky; left: 0; max-width: 280px">{CAPTION}</caption>'))),
+        # the same PNG: at its natural size in the wide layout, squeezed to 40 px (text ~1 pt) in the other
+        "responsive": ("", RESPONSIVE_CSS + '<img class="w" src="{uri:size10}" style="width: 280px">'
+                           '<img class="n" src="{uri:size10}" style="width: 40px">'),
+        "responsive_squeezed_hidden": ("", RESPONSIVE_CSS.replace(".w { display: none } .n { display: block }", "")
+                                       + '<img class="w" src="{uri:size10}" style="width: 280px">'
+                                         '<img class="n" src="{uri:size10}" style="width: 40px">'),
+        # MathJax told to use TeX fonts, which the book's copy does not ship; and the book's own configuration
+        "maths_tex_fonts": (_mathjax_head({**book, "HTML-CSS": {"availableFonts": ["TeX"], "imageFont": None}}), maths),
+        "maths_book_config": (_mathjax_head(book), maths),
+    }
 
 
-def test_identifier_as_a_header_fails(tmp_path):
-    proc = _check(tmp_path, "<table><tr><th>sigma_el</th></tr><tr><td>1</td></tr></table>")
-    assert proc.returncode == 1 and "identifier as a label" in proc.stdout and "sigma_el" in proc.stdout
-
-
-def _figure(tmp_path: Path, build) -> tuple[str, Path]:
-    """Draw a figure as the inline backend does, with scripts/figure_check.py measuring it."""
-    report = tmp_path / "figures.jsonl"
-    code = f"""
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory) -> dict[str, str]:
+    """Every case checked in one run of scripts/check-pages: page name -> what it printed for that page."""
+    tmp = tmp_path_factory.mktemp("page-check")
+    book = tmp / "html" / "book"
+    book.mkdir(parents=True)
+    report = tmp / "figures.jsonl"
+    draw = "\n".join(f"fig, ax = plt.subplots(figsize=(4, 3), dpi=100)\n{code}\n"
+                      f"open({str(book / (name + '.png'))!r}, 'wb').write(print_figure(fig, 'png', bbox_inches='tight'))"
+                      for name, code in FIGURES.items())
+    subprocess.run([sys.executable, "-c", f"""
 import os
 os.environ["SSEKIT_FIGURE_REPORT"] = {str(report)!r}
 exec(open({str(ROOT / "scripts" / "figure_check.py")!r}).read())
@@ -84,72 +116,87 @@ import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot as plt
 from IPython.core.pylabtools import print_figure
-fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
-{build}
-open({str(tmp_path / "fig.png")!r}, "wb").write(print_figure(fig, "png", bbox_inches="tight"))
-"""
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
-    (tmp_path / "html" / "book").mkdir(parents=True)
-    shutil.copy(tmp_path / "fig.png", tmp_path / "html" / "book" / "fig.png")
-    return '<img src="fig.png">', report
+{draw}
+"""], check=True, timeout=120)
+    uris = {n: "data:image/png;base64," + base64.b64encode((book / f"{n}.png").read_bytes()).decode() for n in FIGURES}
+    for name, (head, body) in _cases().items():
+        body = re.sub(r"\{uri:(\w+)\}", lambda m: uris[m.group(1)], body)
+        (book / f"{name}.html").write_text(PAGE.format(head=head, body=body), encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check-pages"), "--html", str(tmp / "html"),
+                           "--out", str(tmp / "shots"), "--no-screenshots", "--figures", str(report)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    pages = re.split(r"^(?=(?:FAIL|ok  ) )", proc.stdout, flags=re.M)
+    out = {p.split()[1]: p for p in pages if p.startswith(("FAIL", "ok  "))}
+    assert set(out) == set(_cases()), proc.stdout
+    assert json.loads(report.read_text().splitlines()[0])["overlaps"]  # the overlapping figure was measured
+    return out
 
 
-def test_figure_with_overlapping_tick_labels_fails(tmp_path):
-    img, report = _figure(tmp_path, "ax.plot([0, 0.025], [0, 1]); ax.set_xticks([i * 0.005 for i in range(6)]); "
-                                    "ax.tick_params(labelsize=16); ax.set_xlabel('σ (S/cm)')")
-    proc = _check(tmp_path, img, report)
-    assert proc.returncode == 1 and "figure text overlaps" in proc.stdout, proc.stdout
-    assert json.loads(report.read_text().splitlines()[0])["overlaps"]
+def passes(verdicts, page: str) -> bool:
+    return verdicts[page].startswith("ok  ")
 
 
-def test_figure_text_too_small_when_shown_narrow_fails(tmp_path):
-    img, report = _figure(tmp_path, "ax.plot([1, 2]); ax.set_xlabel('thickness (µm)'); ax.tick_params(labelsize=9)")
-    proc = _check(tmp_path, img.replace("<img", '<img style="width: 150px"'), report)
-    assert proc.returncode == 1 and "figure text at" in proc.stdout, proc.stdout
+def test_clean_page_passes(verdicts):
+    assert passes(verdicts, "clean"), verdicts["clean"]
 
 
-def test_readable_figure_passes(tmp_path):
-    img, report = _figure(tmp_path, "ax.plot([1, 2]); ax.set_xlabel('thickness (µm)'); ax.tick_params(labelsize=10)")
-    proc = _check(tmp_path, img.replace("<img", '<img style="width: 280px"'), report)
-    assert proc.returncode == 0, proc.stdout
+@pytest.mark.parametrize("i, value", list(enumerate(["NaN", "None", "<NA>"])))
+def test_missing_value_cell_fails(verdicts, i, value):
+    page = verdicts[f"missing_{i}"]
+    assert not passes(verdicts, f"missing_{i}") and f"shows {value}" in page, page
 
 
-def test_figure_labelled_with_an_identifier_fails(tmp_path):
-    img, report = _figure(tmp_path, "ax.plot([1, 2]); ax.set_xlabel('sigma_el'); ax.tick_params(labelsize=10)")
-    proc = _check(tmp_path, img.replace("<img", '<img style="width: 280px"'), report)
-    assert proc.returncode == 1 and "code identifier" in proc.stdout, proc.stdout
+def test_overflowing_table_fails_and_scrolling_one_passes(verdicts):
+    assert "overflow" in verdicts["overflow"]
+    assert passes(verdicts, "overflow_scrolls"), verdicts["overflow_scrolls"]
 
 
-def test_caption_centred_over_a_wide_scrolling_table_fails(tmp_path):
+def test_small_text_fails(verdicts):
+    assert "small text" in verdicts["small_text"]
+    assert passes(verdicts, "text_11px"), verdicts["text_11px"]
+
+
+def test_identifier_as_a_header_fails(verdicts):
+    page = verdicts["identifier_header"]
+    assert not passes(verdicts, "identifier_header") and "identifier as a label" in page and "sigma_el" in page
+
+
+def test_figure_with_overlapping_tick_labels_fails(verdicts):
+    assert "figure text overlaps" in verdicts["fig_overlapping"], verdicts["fig_overlapping"]
+
+
+def test_figure_text_too_small_when_shown_narrow_fails(verdicts):
+    assert "figure text at" in verdicts["fig_small_when_narrow"], verdicts["fig_small_when_narrow"]
+
+
+def test_readable_figure_passes(verdicts):
+    assert passes(verdicts, "fig_readable"), verdicts["fig_readable"]
+
+
+def test_figure_labelled_with_an_identifier_fails(verdicts):
+    assert "code identifier" in verdicts["fig_identifier"], verdicts["fig_identifier"]
+
+
+def test_caption_centred_over_a_wide_scrolling_table_fails(verdicts):
     """The theme centres a table's caption over the table; wider than the column, its start is out of view."""
-    cap = "(— no separator thickness, however thin, reaches the target)"
-    table = '<table style="width: 900px">{}<tr><td>wide</td></tr></table>'
-    scroller = '<div class="cell_output"><div class="output" style="overflow-x: auto">{}</div></div>'
-    centred = scroller.format(table.format(f'<caption style="text-align: center">{cap}</caption>'))
-    proc = _check(tmp_path / "a", centred)
-    assert proc.returncode == 1 and "caption out of view" in proc.stdout, proc.stdout
-    held = f'<caption style="text-align: left; position: sticky; left: 0; max-width: 280px">{cap}</caption>'
-    proc = _check(tmp_path / "b", scroller.format(table.format(held)))  # what _static/ssekit.css does on a phone
-    assert proc.returncode == 0, proc.stdout
+    assert "caption out of view" in verdicts["caption_centred"], verdicts["caption_centred"]
+    assert passes(verdicts, "caption_held"), verdicts["caption_held"]
 
 
-def test_only_the_displayed_layout_of_a_responsive_figure_is_measured(tmp_path):
+def test_only_the_displayed_layout_of_a_responsive_figure_is_measured(verdicts):
     """A figure drawn in two layouts (ssekit.style.responsive) holds both as data URIs, one hidden per width.
 
     The hidden one is never measured: a wide layout whose text is far too small on a phone passes as long
     as the phone shows the narrow one, and fails when it is shown there.
     """
-    import base64
+    page = verdicts["responsive"]  # at 1400 px only the readable one shows; at 400 px the squeezed one
+    assert "figure text at" in page and "1400 px" not in page, page
+    assert passes(verdicts, "responsive_squeezed_hidden"), verdicts["responsive_squeezed_hidden"]
 
-    img, report = _figure(tmp_path, "ax.plot([1, 2]); ax.set_xlabel('thickness (µm)'); ax.tick_params(labelsize=10)")
-    uri = "data:image/png;base64," + base64.b64encode((tmp_path / "fig.png").read_bytes()).decode()
-    # the same PNG: shown at its natural size in the wide layout, squeezed to 40 px (text ~1 pt) in the other
-    css = ("<style>.n { display: none } @media (max-width: 640px) { .w { display: none } .n { display: block } }"
-           "</style>")
-    wide = f'<img class="w" src="{uri}" style="width: 280px">'
-    squeezed = f'<img class="n" src="{uri}" style="width: 40px">'
-    proc = _check(tmp_path / "a", css + wide + squeezed, report)  # at 1400 px only the readable one shows
-    assert "figure text at" in proc.stdout and "1400 px" not in proc.stdout, proc.stdout  # 400 px: the squeezed one
-    swapped = css.replace(".w { display: none } .n { display: block }", "")
-    proc = _check(tmp_path / "b", swapped + wide + squeezed, report)  # the squeezed one is hidden at both widths
-    assert proc.returncode == 0, proc.stdout
+
+def test_maths_whose_fonts_do_not_load_fails(verdicts):
+    """MathJax asked for fonts the site's copy lacks reports a file it could not load; the book's config does not."""
+    page = verdicts["maths_tex_fonts"]
+    assert "MathJax could not load" in page and "fontdata.js" in page, page
+    assert passes(verdicts, "maths_book_config"), verdicts["maths_book_config"]
