@@ -1256,11 +1256,11 @@ def test_conductivity_predict_one_bad_row_never_breaks_the_file(case, tmp_path, 
 
 @pytest.fixture(scope="module")
 def saved_model(tmp_path_factory) -> Path:
-    """A small model (80 shipped rows) saved by 'conductivity train'."""
+    """A small model (80 shipped rows, 20 trees per forest) saved by 'conductivity train'."""
     d = tmp_path_factory.mktemp("model")
     raw = pd.read_csv(datasets.path("obelix_train"), dtype=str, keep_default_na=False)
     raw.head(80).to_csv(d / "train.csv", index=False)
-    assert cli.main(["conductivity", "train", str(d / "train.csv"), "--out", str(d / "m.ssekit-model")]) == 0
+    assert cli.main(["conductivity", "train", str(d / "train.csv"), "--out", str(d / "m.ssekit-model"), "--trees", "20"]) == 0
     return d / "m.ssekit-model"
 
 

@@ -162,12 +162,28 @@ def test_train_then_predict_with_saved_model(tmp_path, capsys):
     raw = pd.read_csv(datasets.path("obelix_train"), dtype=str, keep_default_na=False)
     raw.head(120).to_csv(table, index=False)
     model = tmp_path / "m.joblib"
-    assert cli.main(["conductivity", "train", str(table), "--out", str(model)]) == 0
-    assert "trained the three-head predictor on 120 rows" in capsys.readouterr().out
+    assert cli.main(["conductivity", "train", str(table), "--out", str(model), "--trees", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "trained the three-head predictor on 120 rows" in out and "20 trees per forest" in out
     src = tmp_path / "in.csv"
     _rows(["jqc"]).to_csv(src, index=False)
     assert cli.main(["conductivity", "predict", str(src), "--model-file", str(model)]) == 0
     assert "120 training rows" in capsys.readouterr().err
+    from ssekit.ml.modelfile import load_model
+
+    saved = load_model(model)["model"]
+    assert {h: f.n_estimators for h, f in saved.forests_.items()} == dict.fromkeys(saved.forests_, 20)
     bogus = tmp_path / "bogus.joblib"
     bogus.write_text("not a model")
     assert cli.main(["conductivity", "predict", str(src), "--model-file", str(bogus)]) == 2
+
+
+@pytest.mark.parametrize("trees", ["5", "3001", "0", "-20"])
+def test_train_with_trees_out_of_range_is_one_line_and_no_file(tmp_path, capsys, trees):
+    table = tmp_path / "mine.csv"
+    pd.read_csv(datasets.path("obelix_train"), dtype=str, keep_default_na=False).head(120).to_csv(table, index=False)
+    model = tmp_path / "m.ssekit-model"
+    assert cli.main(["conductivity", "train", str(table), "--out", str(model), "--trees", trees]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"--trees {trees}" in err and "10 to 3000" in err, err
+    assert not model.exists()

@@ -154,7 +154,8 @@ def model_file(tmp_path_factory) -> Path:
     raw = pd.read_csv(datasets.path("obelix_train"), dtype=str, keep_default_na=False)
     raw.head(60).to_csv(d / "train.csv", index=False)
     with contextlib.redirect_stdout(io.StringIO()):
-        assert cli.main(["conductivity", "train", str(d / "train.csv"), "--out", str(d / "m.ssekit-model")]) == 0
+        assert cli.main(["conductivity", "train", str(d / "train.csv"), "--out", str(d / "m.ssekit-model"),
+                         "--trees", "20"]) == 0
     return d / "m.ssekit-model"
 
 

@@ -162,7 +162,7 @@ def test_poisoned_shipped_model_cache_entry_never_runs(tmp_path, monkeypatch, ro
     small = conductivity.rows_from_csv_frame(raw, "train")
 
     def _shipped_model(seed):  # same cache name, a small training set: fast
-        return conductivity.train(small, seed)
+        return conductivity.train(small, seed, n_estimators=20)
 
     _shipped_model.__module__, _shipped_model.__qualname__ = conductivity.__name__, "_shipped_model"
     monkeypatch.setattr(conductivity, "_shipped_model", _shipped_model)

@@ -203,6 +203,9 @@ def predict(args: argparse.Namespace) -> int:
             out_file.discard()  # nothing predicted, or stopped part-way: no output, no temporary file
     return 0 if n_pred else 1
 
+#: allowed ``--trees`` of ``conductivity train`` (trees per forest of each head)
+TREES_RANGE = (10, 3000)
+
 
 def train(args: argparse.Namespace) -> int:
     """``ssekit conductivity train``: fit on the user's table and save a model file (0), or 2 for bad input."""
@@ -224,7 +227,10 @@ def train(args: argparse.Namespace) -> int:
         raise InputError(f"{args.table}: the rows with a conductivity come from {len(systems)} chemical system(s) "
                          f"({', '.join(sorted(systems)[:5])}); the intervals are calibrated by 5-fold CV grouped by "
                          "chemical system, which needs rows from at least 5")
-    model = conductivity.train(rows)
+    if not TREES_RANGE[0] <= args.trees <= TREES_RANGE[1]:
+        raise InputError(f"--trees {args.trees}: trees per forest must be a whole number from {TREES_RANGE[0]} to "
+                         f"{TREES_RANGE[1]} (default {conductivity.ConductivityModel().n_estimators})")
+    model = conductivity.train(rows, n_estimators=args.trees)
     save_model({"name": "three-head extra-trees predictor", "model": model, "rows": model.n_rows_,
                 "features": "composition, cell, Ea (see ssekit.ml.conductivity)", "ssekit_version": __version__},
                args.out)
@@ -232,7 +238,7 @@ def train(args: argparse.Namespace) -> int:
     print(f"trained the three-head predictor on {model.n_rows_} rows ({n_cens} with a conductivity given only as a "
           f"bound, stored as 1e-15 S/cm; {len(rows) - n_labelled} without a conductivity left out); heads: "
           + ", ".join(f"{h} {n} rows" for h, n in model.n_train_.items())
-          + f"; saved to {args.out}")
+          + f"; {args.trees} trees per forest; saved to {args.out}")
     return 0
 
 
@@ -274,4 +280,7 @@ def add_commands(sub) -> None:
     ct.add_argument("table", help="CSV in the OBELiX format, with conductivities")
     ct.add_argument("--out", required=True, metavar="FILE", help="where to save the model (a skops archive "
                     "behind an ssekit header and checksum, written atomically). " + _model_file_note())
+    ct.add_argument("--trees", type=int, default=300, metavar="N",
+                    help=f"trees per forest, {TREES_RANGE[0]} to {TREES_RANGE[1]} (default 300, as the shipped model; "
+                    "fewer train faster and give noisier predictions and intervals)")
     ct.set_defaults(func=train)
