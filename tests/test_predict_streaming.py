@@ -104,7 +104,7 @@ def _whole_table(src: Path, model_path: Path, out: Path) -> tuple[bytes, list[st
     return out.read_bytes(), [f"refused row ID={r['ID']}: {r['reason']}" for _, r in refused.iterrows()]
 
 
-@pytest.mark.parametrize("chunk, n", [(1, 90), (7, 300), (DEFAULT_CHUNK, 300)])  # one-row chunks: 0.15 s each
+@pytest.mark.parametrize("chunk, n", [(1, 45), (7, 300), (DEFAULT_CHUNK, 300)])  # one-row chunks: 0.15 s each
 def test_streamed_output_is_byte_identical_to_the_whole_table(chunk, n, model_file, tmp_path, capsys, monkeypatch):
     src = _mixed(tmp_path / "in.csv", n)
     expected, refused_lines = _whole_table(src, model_file, tmp_path / "expected.csv")
