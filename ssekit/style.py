@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 
-__all__ = ["box_with_points", "DISPLAY_WIDTH_IN", "fit_text", "LAYOUTS", "ResponsiveFigure", "responsive", "SURROGATE_MARK", "mark_surrogate", "OKABE_ITO", "LINESTYLES", "use_style"]
+__all__ = ["box_with_points", "DISPLAY_WIDTH_IN", "fit_text", "LAYOUTS", "MIN_TEXT_PT", "PHONE_COLUMN_PX", "ResponsiveFigure", "responsive", "SURROGATE_MARK", "mark_surrogate", "OKABE_ITO", "LINESTYLES", "use_style"]
 
 OKABE_ITO = [
     "#0072B2",  # blue
@@ -56,34 +56,108 @@ SURROGATE_MARK = "SURROGATE DATA - not the paper's measurements"
 
 #: Width (inches at figure.dpi) at which the book's column shows a figure at its natural size.
 DISPLAY_WIDTH_IN = 7.3
+#: The article column on a 400 px wide phone, in CSS px (measured in headless Chromium at a 400 px viewport).
+PHONE_COLUMN_PX = 358
+#: The smallest text a page may show, in points as displayed (scripts/check-pages holds every page to it).
+MIN_TEXT_PT = 8.0
 
 
-def fit_text(fig, display_width_in: float = DISPLAY_WIDTH_IN):
-    """Scale every text of a wide figure so it reads at its set size once the page shrinks the figure.
+def _phone_min_fontsize(fig) -> float:
+    """Font size (pt) at which text reads MIN_TEXT_PT once a 400 px phone shrinks the saved figure to its column.
+
+    The inline backend saves the figure's tight bounding box and a margin, W inches wide, as W x dpi pixels; the phone shows
+    them PHONE_COLUMN_PX CSS px wide, so text of s pt appears at s x PHONE_COLUMN_PX / (96 W) pt, whatever the dpi.
+    """
+    import matplotlib as mpl
+
+    pad = mpl.rcParams["savefig.pad_inches"]  # the saved PNG is the tight box plus this margin on each side
+    width_in = fig.get_tightbbox(fig.canvas.get_renderer()).width + 2 * (0.1 if pad == "layout" else float(pad))
+    return MIN_TEXT_PT * 96.0 * width_in / PHONE_COLUMN_PX * 1.02  # 2 % for the layout's own rounding
+
+
+def fit_text(fig, display_width_in: float = DISPLAY_WIDTH_IN, phone: bool = True):
+    """Scale the texts of a figure so they read at >= 8 pt on the page, on a wide screen and on a phone.
 
     A figure wider than the book's column is scaled down by the browser;
     multiplying its font sizes by ``width / display_width_in`` keeps titles,
     ticks, legends and annotations at the sizes the style sets (9-10 pt).
-    Re-runs ``tight_layout`` and returns the figure.
+    On a 400 px phone every figure is shrunk to the column
+    (:data:`PHONE_COLUMN_PX`): with ``phone`` (the default), each text smaller
+    than what reads :data:`MIN_TEXT_PT` there is raised to that size (a figure
+    drawn in a narrow layout of its own, :func:`responsive`, passes
+    ``phone=False`` for its wide one). Re-runs ``tight_layout`` and returns
+    the figure.
 
     Examples
     --------
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots(figsize=(14.6, 3))
     >>> ax.set_xlabel("x (µm)", fontsize=10) and None
-    >>> round(fit_text(fig).axes[0].xaxis.label.get_fontsize())
+    >>> round(fit_text(fig, phone=False).axes[0].xaxis.label.get_fontsize())
     20
+    >>> plt.close(fig)
+    >>> fig, ax = plt.subplots(figsize=(4.8, 3.6))
+    >>> ax.tick_params(labelsize=9)
+    >>> size = min(t.get_fontsize() for t in fit_text(fig).axes[0].get_xticklabels())
+    >>> bool(size * PHONE_COLUMN_PX / (96 * fig.get_tightbbox().width) >= MIN_TEXT_PT)
+    True
     >>> plt.close(fig)
     """
     import matplotlib.text
 
+    def ticks(axis):
+        labels = axis.get_ticklabels(which="both")
+        return labels[0].get_fontsize() if labels else None
+
+    def resize(grow) -> bool:  # tick labels through tick_params: matplotlib makes new ticks from it when it redraws
+        changed = False
+        tick_ids = {id(t) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for t in axis.get_ticklabels(which="both")}
+        for ax in fig.axes:
+            for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+                size = ticks(axis)
+                if size is not None and grow(size) != size:
+                    ax.tick_params(axis=name, which="both", labelsize=grow(size))
+                    changed = True
+        for t in fig.findobj(matplotlib.text.Text):
+            if id(t) not in tick_ids and t.get_text().strip() and grow(t.get_fontsize()) != t.get_fontsize():
+                t.set_fontsize(grow(t.get_fontsize()))
+                changed = True
+        return changed
+
     scale = fig.get_figwidth() / display_width_in
     if scale > 1.02:
-        for t in fig.findobj(matplotlib.text.Text):
-            t.set_fontsize(t.get_fontsize() * scale)
+        resize(lambda size: size * scale)
+    for _ in range(3 if phone else 0):  # raising fonts widens the tight box a little: settle in a few rounds
         if not fig.get_constrained_layout():
             fig.tight_layout()
+        floor = _phone_min_fontsize(fig)
+        if not resize(lambda size: max(size, floor)):
+            break
+    if not fig.get_constrained_layout():
+        fig.tight_layout()
+    _legends_under_axis_labels(fig)
     return fig
+
+
+def _legends_under_axis_labels(fig, gap_pt: float = 4.0) -> None:
+    """Move a legend hung under its axes (``loc="upper ..."``, anchored below y = 0) clear of the x-axis text.
+
+    Its anchor is a fraction of the axes' height: when larger fonts make the tick and axis labels taller, a
+    legend at the old fraction would cover them.
+    """
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        leg = ax.get_legend()
+        if leg is None or leg._loc not in (1, 2, 9):  # upper right, upper left, upper center
+            continue
+        box = leg.get_bbox_to_anchor()
+        x, y = ax.transAxes.inverted().transform((box.x0, box.y1))
+        if y >= 0:
+            continue
+        below = ax.transAxes.inverted().transform((0, ax.xaxis.get_tightbbox(renderer).y0
+                                                    - gap_pt * fig.dpi / 72.0))[1]
+        if y > below:
+            leg.set_bbox_to_anchor((x, below), transform=ax.transAxes)
 
 
 def mark_surrogate(fig, text: str = SURROGATE_MARK):

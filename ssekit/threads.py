@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["one_thread", "single_threaded", "usable_cpus", "workers", "parallel_map", "fit_forest"]
 
@@ -54,8 +55,23 @@ def one_thread() -> Iterator[None]:
     ...     float(np.ones(3) @ np.ones(3))
     3.0
     """
-    with threadpool_limits(limits=1):
+    with _controller().limit(limits=1):
         yield
+
+
+_CONTROLLER: list = [None, -1]  # [ThreadpoolController, len(sys.modules) when it was made]
+
+
+def _controller() -> ThreadpoolController:
+    """The thread pools loaded in this process, found once and again only after new modules were imported.
+
+    Finding them walks every loaded shared library (about 2.5 ms); a voxel study makes hundreds of solves, each
+    inside :func:`one_thread`. A BLAS or OpenMP runtime is loaded by importing a module (NumPy, SciPy,
+    scikit-learn, XGBoost), so a changed ``len(sys.modules)`` is when a new pool may have appeared.
+    """
+    if _CONTROLLER[0] is None or _CONTROLLER[1] != len(sys.modules):
+        _CONTROLLER[:] = [ThreadpoolController(), len(sys.modules)]
+    return _CONTROLLER[0]
 
 
 def single_threaded(func: F) -> F:
@@ -72,7 +88,7 @@ def single_threaded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with threadpool_limits(limits=1):
+        with one_thread():
             return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -153,7 +169,7 @@ def parallel_map(func: Callable, items, n_jobs: int | None = None) -> list:
     n_jobs = workers() if n_jobs is None else n_jobs
     n_jobs = max(1, min(n_jobs, len(items)))
     if n_jobs == 1:
-        with threadpool_limits(limits=1):
+        with one_thread():
             return [func(*args) for args in items]
     from joblib import Parallel, delayed
 

@@ -102,9 +102,10 @@ def local_animation_html(html: str) -> str:
 
 def _marked(fig_or_ax):
     """Label the figure as surrogate-based when the active film data are the surrogate."""
-    fig = fit_text(getattr(fig_or_ax, "figure", fig_or_ax))
+    fig = getattr(fig_or_ax, "figure", fig_or_ax)
     if active_film_data().is_surrogate:
         mark_surrogate(fig)
+    fit_text(fig)  # after the label: it widens the saved figure, so it too must read >= 8 pt on a phone
     return fig_or_ax
 
 
@@ -129,6 +130,7 @@ def table1_plot(t1: pd.DataFrame, ax=None):
     ax.set_xlabel("film thickness (µm)")
     ax.set_ylabel("ionic conductivity (S/cm)")
     ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1)
+    fit_text(ax.figure)
     return ax
 
 
@@ -230,7 +232,8 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
         levels = levels[(levels >= levels[levels <= zs.min()].max()) & (levels <= levels[levels >= zs.max()].min())]
     else:
         levels = MaxNLocator(nbins=12).tick_values(zs.min(), zs.max())
-    fig, ax = plt.subplots(figsize=(5.2, 4.0))  # narrow enough that its text stays >= 8 pt on a 400 px phone
+    fig, ax = plt.subplots(figsize=(5.2, 4.0))
+    sizes = {"label": None, "title": 9, "ticks": None}  # until fit_text has sized them for a phone
     from matplotlib.colors import LogNorm
 
     norm = LogNorm(levels[0], levels[-1]) if log else None
@@ -242,15 +245,23 @@ def surface_animation(df: pd.DataFrame, value: str, label: str, p_levels=None, l
         cs = ax.contourf(s.columns, s.index, s.to_numpy(), levels=levels, cmap="cividis", norm=norm)
         pts = df[df["P_pct"] == P]
         ax.scatter(pts["LS_uL_per_mg"], pts["XB_vol_pct"], s=8, c="white", edgecolors="black", linewidths=0.4)
-        ax.set_xlabel(UNITS["LS_uL_per_mg"])
-        ax.set_ylabel(UNITS["XB_vol_pct"])
+        label_kw = {} if sizes["label"] is None else {"fontsize": sizes["label"]}
+        ax.set_xlabel(UNITS["LS_uL_per_mg"], **label_kw)
+        ax.set_ylabel(UNITS["XB_vol_pct"], **label_kw)
         ax.set_title(f"{label} at P% = {P:g} wt%" + ("\n" + SURROGATE_MARK if active_film_data().is_surrogate else ""),
-                     fontsize=9)
+                     fontsize=sizes["title"], pad=6 + (sizes["ticks"] or 0))  # clear of the colour bar's top label
+        if sizes["ticks"] is not None:
+            ax.tick_params(labelsize=sizes["ticks"])
         ax.grid(False)
         return cs
 
     cs = draw(0)
-    fig.colorbar(cs, ax=ax, label=label, format="%g")
+    cbar = fig.colorbar(cs, ax=ax, label=label, format="%g")
+    fit_text(fig)  # sizes that read >= 8 pt on a phone; draw() clears the axes, so it re-applies them per frame
+    sizes["ticks"] = ax.xaxis.get_ticklabels()[0].get_fontsize()
+    sizes["label"], sizes["title"] = ax.xaxis.label.get_fontsize(), ax.title.get_fontsize()
+    draw(0)
+    cbar.ax.tick_params(labelsize=sizes["ticks"])
     fig.tight_layout()
     anim = FuncAnimation(fig, draw, frames=len(p_levels), interval=900)
     html = local_animation_html(anim.to_jshtml(default_mode="once"))

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..style import OKABE_ITO
+from ..style import OKABE_ITO, fit_text
 from . import analysis
 
 __all__ = ["distributions", "fig7_correlations", "fig5_predicted_vs_measured", "fig6_loss_curves", "arrhenius_check"]
@@ -33,7 +33,7 @@ def distributions(df):
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(labelsize=10)
     fig.tight_layout(h_pad=1.5)
-    return fig
+    return fit_text(fig)
 
 
 def fig7_correlations():
@@ -54,7 +54,7 @@ def fig7_correlations():
         cbar.ax.tick_params(labelsize=10)
         cbar.set_label("Pearson r (–)", fontsize=10)
     fig.tight_layout(h_pad=1.5)
-    return fig
+    return fit_text(fig)
 
 
 def fig5_predicted_vs_measured(layout: str = "narrow"):
@@ -115,7 +115,7 @@ def fig5_predicted_vs_measured(layout: str = "narrow"):
     else:
         axes[0].legend(fontsize=9, loc="lower right", frameon=True, framealpha=0.9, edgecolor="none")
         fig.tight_layout(h_pad=1.2)
-    return fig
+    return fit_text(fig, phone=not wide)  # the wide layout is never shown on a phone (ssekit.style.responsive)
 
 
 def fig6_loss_curves():
@@ -136,7 +136,7 @@ def fig6_loss_curves():
     ax.tick_params(labelsize=10)
     ax.legend(fontsize=10)
     fig.tight_layout()
-    return fig
+    return fit_text(fig)
 
 
 def arrhenius_check(arr):
@@ -153,4 +153,4 @@ def arrhenius_check(arr):
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.tick_params(labelsize=10)
     fig.tight_layout()
-    return fig
+    return fit_text(fig)

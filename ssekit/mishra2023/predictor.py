@@ -22,7 +22,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..ml import conductivity_cv as CV
 from ..ml.conductivity import CENSORED_LOG10, DETECTION_LIMIT_LOG10, HEADS, SCHEMES
-from ..style import OKABE_ITO
+from ..style import OKABE_ITO, fit_text
 
 __all__ = ["RECORDED", "recorded_cv", "recorded_search", "cv_table", "coverage", "by_family", "by_distance",
            "domain_limit", "parity"]
@@ -114,4 +114,4 @@ def parity():
     ax.tick_params(labelsize=10)
     ax.legend(handles, labels, fontsize=9.5, loc="upper left", bbox_to_anchor=(-0.18, -0.16), frameon=False)
     fig.tight_layout()
-    return fig
+    return fit_text(fig)

@@ -257,7 +257,7 @@ def solve(sigma: np.ndarray, rtol: float = 1e-8, axis: int = 2, method: str = "a
     (float, int)
         Effective conductivity and the number of conjugate-gradient iterations.
     """
-    from threadpoolctl import threadpool_limits
+    from ..threads import one_thread
 
     if method not in ("auto", "amg", "cg"):
         raise InputError(f"method must be 'auto', 'amg' or 'cg', got {method!r}")
@@ -266,7 +266,7 @@ def solve(sigma: np.ndarray, rtol: float = 1e-8, axis: int = 2, method: str = "a
     sigma = np.moveaxis(np.asarray(sigma, float), axis, 2)
     active = None if active is None else np.moveaxis(active, axis, 2)
     nx, ny, nz = sigma.shape
-    with threadpool_limits(limits=1):
+    with one_thread():
         A, rhs, diag, g_in, i_in = _system(sigma, active)
         if A.shape[0] == 0:
             return 0.0, 0
