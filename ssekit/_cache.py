@@ -345,6 +345,24 @@ class SafeMemory:
         except Exception:  # an unstorable value or a full disk: the result is still right, just not kept
             pass
 
+    def busy(self, func, *args, **kwargs) -> bool:
+        """Whether another process holds the entry's lock now (is computing it); False without a cache folder."""
+        if self.location is None:
+            return False
+        path = self._path(func, args, kwargs, ".lock")
+        try:
+            import fcntl
+
+            with open(path, "a") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return True
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        except (ImportError, OSError):
+            return False
+        return False
+
     @contextlib.contextmanager
     def locked(self, func, *args, **kwargs):
         """Hold the entry's lock (a file lock beside it): a process about to compute it waits while another

@@ -339,3 +339,27 @@ def test_quoted_passages_are_in_the_papers():
                 if len(_letters(part)) >= 6 and not any(_letters(part) in t for t in texts):
                     missing.append((c.id, part))
     assert not missing, missing
+
+
+def test_claims_another_process_is_evaluating_are_left_to_the_end(tmp_path, monkeypatch):
+    """evaluate_all does not wait on a claim whose cache entry another process holds locked while others are left;
+    the results come back in registry order all the same."""
+    import fcntl
+
+    from ssekit import _cache
+    from ssekit.claims import evaluation
+
+    monkeypatch.setenv("SSEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    picked = claims.load_claims(paper="kim2025")[:3]
+    monkeypatch.setattr(evaluation, "_MEMO", {})
+    order = []
+    monkeypatch.setattr(evaluation, "evaluate", lambda c, nulls=True: order.append(c.id) or c.id)
+    lock = _cache.memory()._path(evaluation._evaluated, evaluation._stored(picked[0], True), {}, ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as fh:  # another open file: flock sees it as another holder, as another process would be
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        assert evaluation._busy(picked[0], True) and not evaluation._busy(picked[1], True)
+        assert evaluation._evaluate_in_turn(picked, True) == [c.id for c in picked]
+    assert order == [picked[1].id, picked[2].id, picked[0].id]
+    order.clear()
+    assert evaluation._evaluate_in_turn(picked, True) == [c.id for c in picked] and order == [c.id for c in picked]

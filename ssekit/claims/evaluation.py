@@ -303,8 +303,34 @@ def _evaluate(claim: Claim, inputs: Any, nulls: bool) -> ClaimResult:
     return result
 
 
+def _busy(claim: Claim, nulls: bool) -> bool:
+    """Another process (a chapter's kernel, a test worker) is evaluating this claim into the disk cache now."""
+    from .._cache import memory
+
+    key = _stored(claim, nulls)
+    return key is not None and _memo_key(claim, nulls) not in _MEMO and memory().busy(_evaluated, *key)
+
+
+def _evaluate_in_turn(claims: list[Claim], nulls: bool) -> list[ClaimResult]:
+    """:func:`evaluate` of each claim, those another process is evaluating right now left to the end.
+
+    Waiting for that process's result while other claims are left to do would idle a core; by the end it has
+    usually stored it. The results, and their order, are those of evaluating the claims one by one.
+    """
+    results: dict[int, ClaimResult] = {}
+    later = []
+    for i, c in enumerate(claims):
+        if _busy(c, nulls):
+            later.append(i)
+        else:
+            results[i] = evaluate(c, nulls=nulls)
+    for i in later:
+        results[i] = evaluate(claims[i], nulls=nulls)
+    return [results[i] for i in range(len(claims))]
+
+
 def _evaluate_paper(paper: str, nulls: bool) -> list[ClaimResult]:
-    return [evaluate(c, nulls=nulls) for c in load_claims(paper=paper)]
+    return _evaluate_in_turn(load_claims(paper=paper), nulls)
 
 
 def evaluate_all(paper: str | None = None, *, nulls: bool = True, n_jobs: int = 1) -> list[ClaimResult]:
@@ -328,7 +354,7 @@ def evaluate_all(paper: str | None = None, *, nulls: bool = True, n_jobs: int = 
         for k, results in zip(todo, parallel_map(_evaluate_paper, [(k, nulls) for k in todo], n_jobs=n_jobs)):
             for c, r in zip(load_claims(paper=k), results):
                 _MEMO[_memo_key(c, nulls)] = r
-    return [evaluate(c, nulls=nulls) for k in keys for c in load_claims(paper=k)]
+    return _evaluate_in_turn([c for k in keys for c in load_claims(paper=k)], nulls)
 
 
 def summary(results: list[ClaimResult]) -> dict[str, int]:
