@@ -38,6 +38,12 @@ def pytest_collectstart(collector):
 """
 
 
+#: pytest started without ``rfc3987_syntax``: jsonschema imports it, when installed (jupyter-events wants it), only
+#: to check "iri" formats, which no notebook schema uses, and building its grammar costs 1.4 s of CPU per process --
+#: a fifth of a small chapter's run. Nothing nbval compares depends on it.
+FAST_START = "import sys; sys.modules['rfc3987_syntax'] = None; import pytest; sys.exit(pytest.main(sys.argv[1:]))"
+
+
 def compared_cells(nb: nbformat.NotebookNode) -> int:
     """Code cells whose outputs nbval compares (it runs every code cell)."""
     return sum(1 for c in nb.cells if c.cell_type == "code" and c.get("outputs")
@@ -60,7 +66,7 @@ def run(notebooks: list[Path], workdir: Path, timeout: int = 1800) -> tuple[int,
     (workdir / "conftest.py").write_text(CONFTEST)
     env = {k: v for k, v in os.environ.items() if k not in ("SSEKIT_CACHE_DIR", "PYTEST_ADDOPTS")}
     env.setdefault("OMP_NUM_THREADS", "1")
-    cmd = [sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider", "-c", str(workdir / "pytest.ini"),
+    cmd = [sys.executable, "-c", FAST_START, "-q", "--color=no", "-p", "no:cacheprovider", "-c", str(workdir / "pytest.ini"),
            "--rootdir", str(workdir), "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE),
            "--nbval-cell-timeout", "600", *map(str, copies)]
     proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
