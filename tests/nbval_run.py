@@ -66,7 +66,9 @@ def run(notebooks: list[Path], workdir: Path, timeout: int = 1800) -> tuple[int,
     (workdir / "conftest.py").write_text(CONFTEST)
     env = {k: v for k, v in os.environ.items() if k not in ("SSEKIT_CACHE_DIR", "PYTEST_ADDOPTS")}
     env.setdefault("OMP_NUM_THREADS", "1")
-    cmd = [sys.executable, "-c", FAST_START, "-q", "--color=no", "-p", "no:cacheprovider", "-c", str(workdir / "pytest.ini"),
+    # only nbval: the other installed plugins (hypothesis, xdist, regressions, ...) cost 1.3 CPU-s to load per process
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    cmd = [sys.executable, "-c", FAST_START, "-p", "nbval", "-q", "--color=no", "-p", "no:cacheprovider", "-c", str(workdir / "pytest.ini"),
            "--rootdir", str(workdir), "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE),
            "--nbval-cell-timeout", "600", *map(str, copies)]
     proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
