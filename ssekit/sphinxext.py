@@ -58,7 +58,9 @@ def _write_claims(app: Any, exception: Exception | None) -> None:
                 text = "".join(text) if isinstance(text, list) else text
                 Path(app.outdir, "claims.json").write_text(text.rstrip("\n") + "\n", encoding="utf-8")
                 return
-    raise RuntimeError(f"{executed} has no {CLAIMS_MIME} output: the scorecard chapter must display claims.to_json()")
+    raise RuntimeError(f"{executed} has no {CLAIMS_MIME} output: the scorecard chapter must display claims.to_json() "
+                       "(a page re-read from the execution cache also loses its outputs, executablebooks/MyST-NB#617: "
+                       "build again with scripts/book --all)")
 
 
 def author_year(entry: Any) -> str:
