@@ -345,40 +345,45 @@ class SafeMemory:
         except Exception:  # an unstorable value or a full disk: the result is still right, just not kept
             pass
 
-    def busy(self, func, *args, **kwargs) -> bool:
-        """Whether another process holds the entry's lock now (is computing it); False without a cache folder."""
+    def _lock_file(self, func, args, kwargs):
+        """The entry's lock file (beside it), opened; None without a cache folder or file locks (at worst an entry
+        is then computed twice)."""
         if self.location is None:
-            return False
+            return None
         path = self._path(func, args, kwargs, ".lock")
         try:
-            import fcntl
+            import fcntl  # noqa: F401  (POSIX only)
 
-            with open(path, "a") as fh:
-                try:
-                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    return True
-                fcntl.flock(fh, fcntl.LOCK_UN)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return open(path, "a")
         except (ImportError, OSError):
+            return None
+
+    def busy(self, func, *args, **kwargs) -> bool:
+        """Whether another process holds the entry's lock now (is computing it); False without a cache folder."""
+        fh = self._lock_file(func, args, kwargs)
+        if fh is None:
             return False
+        import fcntl
+
+        with fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
         return False
 
     @contextlib.contextmanager
     def locked(self, func, *args, **kwargs):
         """Hold the entry's lock (a file lock beside it): a process about to compute it waits while another
         process computes the same entry, then reads that result instead of computing it again."""
-        if self.location is None:
+        fh = self._lock_file(func, args, kwargs)
+        if fh is None:
             yield
             return
-        path = self._path(func, args, kwargs, ".lock")
-        try:
-            import fcntl
+        import fcntl
 
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fh = open(path, "a")
-        except (ImportError, OSError):  # no file locks here: at worst the entry is computed twice
-            yield
-            return
         with fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
