@@ -23,6 +23,7 @@ from ..claims import Reproduction
 from ..data import load_parameters, read_csv
 from ..errors import DataValidationError
 from ..ml import filmclass as filmml
+from ..ml.kernels import linear_coef
 from ..physics import asr
 from . import films
 
@@ -237,7 +238,7 @@ def boundary_geometry() -> pd.DataFrame:
     rng_ls, rng_xb = np.ptp(df["LS_uL_per_mg"]), np.ptp(df["XB_vol_pct"])
     pairs = [(i, j) for i in range(len(svm.classes_)) for j in range(i + 1, len(svm.classes_))]
     rows = []
-    for (i, j), w in zip(pairs, svm.coef_):
+    for (i, j), w in zip(pairs, linear_coef(svm)):
         w = dict(zip(filmml.INPUTS, w))
         w_ls, w_xb, w_p = w["LS_uL_per_mg"] / sd["LS_uL_per_mg"], w["XB_vol_pct"] / sd["XB_vol_pct"], w["P_pct"] / sd["P_pct"]
         tilt = float(np.degrees(np.arctan2(abs(w_xb) * rng_xb, abs(w_ls) * rng_ls)))

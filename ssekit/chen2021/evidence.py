@@ -49,6 +49,7 @@ from sklearn.svm import SVC
 from .. import claims as _claims
 from ..data import read_csv
 from ..ml import filmclass as filmml
+from ..ml.kernels import LinearKernel, linear_coef
 from . import films
 
 __all__ = [
@@ -683,7 +684,7 @@ def _fit(X: np.ndarray, y: np.ndarray, C: float, seed: int):
     scaler = StandardScaler().fit(X)
     Xr, yr = _oversample(scaler.transform(X), y, np.random.default_rng(seed))
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        svm = SVC(kernel="linear", C=C).fit(Xr, yr)
+        svm = SVC(kernel=LinearKernel(), C=C).fit(Xr, yr)
     return scaler, svm
 
 
@@ -713,7 +714,7 @@ def _tuned_c(X: np.ndarray, y: np.ndarray, seed: int, folds: int = 3) -> float:
             Xr, yr = _oversample(scaler.transform(X[tr]), y[tr], np.random.default_rng(seed))
             Xv = scaler.transform(X[va])
             for k, C in enumerate(filmml.C_GRID):
-                scores[k] += _macro_f1(y[va], SVC(kernel="linear", C=C).fit(Xr, yr).predict(Xv))
+                scores[k] += _macro_f1(y[va], SVC(kernel=LinearKernel(), C=C).fit(Xr, yr).predict(Xv))
     return filmml.C_GRID[int(np.argmax(scores))]
 
 
@@ -806,7 +807,7 @@ def _boundary_rows(inputs: dict) -> list[pd.DataFrame]:
         cls = list(svm.classes_)
         pairs = [(cls[i], cls[j]) for i in range(len(cls)) for j in range(i + 1, len(cls))]
         rows = {}
-        for (a, b), w in zip(pairs, svm.coef_):
+        for (a, b), w in zip(pairs, linear_coef(svm)):
             w_p, w_ls, w_xb = w / sd
             tilt = float(np.degrees(np.arctan2(abs(w_xb) * rng_xb, abs(w_ls) * rng_ls)))
             shift = float(-w_p / w_ls * 7.0 / rng_ls) if w_ls != 0 else float("inf")
