@@ -22,3 +22,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
+# Python's default, bytecode caches (__pycache__/, ignored by git), even where the machine turns them off: the suite
+# starts some 80 processes (kernels, nbval, CLI runs) that import ssekit, and without the caches each one compiles
+# ssekit's 16,000 lines again (about 1.2 s of CPU each) and pytest rewrites every test module again.
+unset PYTHONDONTWRITEBYTECODE

@@ -132,12 +132,29 @@ class _Computed:
         self.claim, self.seen = claim, {}
 
     def __call__(self, inputs: Any, fresh: bool = False) -> Verdict:
-        from joblib import hash as content_hash
-
-        key = content_hash(inputs) if inputs is not _NO_INPUTS else "none"
+        key = _content_key(inputs) if inputs is not _NO_INPUTS else "none"
         if key not in self.seen:
             self.seen[key] = judge(self.claim, run_compute(self.claim, inputs, copy_inputs=not fresh))
         return self.seen[key]
+
+
+def _content_key(inputs: Any) -> str:
+    """A digest of ``inputs`` that equal inputs share: sha256 of their pickle (the C pickler, some 20 times quicker
+    than joblib's hashing pickler, which costs a fifth of a claims evaluation at ~5,600 null draws).
+
+    Only ever written, never loaded. Two equal inputs whose pickles differ (e.g. tables stored in other block
+    layouts) are merely computed twice; different inputs never share a digest. Inputs that do not pickle fall back
+    to :func:`joblib.hash`.
+    """
+    import hashlib
+    import pickle
+
+    try:
+        return hashlib.sha256(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    except Exception:
+        from joblib import hash as content_hash
+
+        return "joblib:" + content_hash(inputs)
 
 
 def _null_inputs(claim: Claim, inputs: Any, seed: int) -> Any:

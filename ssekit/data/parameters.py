@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -99,10 +100,22 @@ def load_parameters(file: str | Path, name: str | None = None) -> ParameterSet:
     """
     rel = str(file)
     if not Path(rel).is_absolute() and (PACKAGE / rel).is_file():
-        verify(rel)
-        path = registered_path(rel)
-    else:
-        path = Path(file)
+        st = (PACKAGE / rel).stat()
+        cached = _registered(rel, st.st_size, st.st_mtime_ns)  # checked and parsed once per version of the file
+        out = ParameterSet(name or cached.name, dict(cached))
+        out.notes = list(cached.notes)
+        return out
+    return _load(Path(file), name)
+
+
+@lru_cache(maxsize=128)
+def _registered(rel: str, size: int, mtime_ns: int) -> ParameterSet:
+    """A registered set, checksum verified; keyed by the file's size and time so that an edited file is read again."""
+    verify(rel)
+    return _load(registered_path(rel), None)
+
+
+def _load(path: Path, name: str | None) -> ParameterSet:
     if not path.is_file() and not path.is_dir():
         raise DataValidationError(f"{path}: no such parameter file")
     df, notes = read_csv_file(path, "parameter file", dtype=str, keep_default_na=False)

@@ -49,6 +49,15 @@ def _registry() -> pd.DataFrame:
     return df.set_index("name", drop=False)
 
 
+@cache
+def _rows() -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+    """The registry's rows by name and by file (a file registered under two names is found by neither file)."""
+    reg = _registry()
+    rows = [reg.iloc[i] for i in range(len(reg))]
+    files = reg["file"].value_counts()
+    return ({r["name"]: r for r in rows}, {r["file"]: r for r in rows if files[r["file"]] == 1})
+
+
 def registry() -> pd.DataFrame:
     """The registry as a table indexed by name.
 
@@ -69,12 +78,13 @@ def entry(name_or_file: str) -> pd.Series:
     InputError
         If nothing of that name or path is registered.
     """
+    by_name, by_file = _rows()
+    row = by_name.get(name_or_file)
+    if row is None:
+        row = by_file.get(name_or_file)
+    if row is not None:
+        return row.copy()
     reg = _registry()
-    if name_or_file in reg.index:
-        return reg.loc[name_or_file]
-    hit = reg[reg["file"] == name_or_file]
-    if len(hit) == 1:
-        return hit.iloc[0]
     raise InputError(f"no registered data set or file {name_or_file!r}; known names: {', '.join(reg.index[:8])}, ... "
                      "(see 'ssekit data')")
 
