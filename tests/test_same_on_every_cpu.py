@@ -100,6 +100,24 @@ def test_linear_kernel_refuses_arrays_that_do_not_match():
         linear_kernel(np.ones((3, 2)), np.ones((3, 3)))
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_linear_kernel_refuses_non_finite_inputs(bad):
+    X = np.ones((3, 2))
+    X[1, 0] = bad
+    with pytest.raises(ValueError, match="finite"):
+        SVC(kernel=LinearKernel()).fit(X, [0, 1, 0])
+
+
+def test_linear_coef_needs_a_fitted_svm_and_leaves_it_as_it_was():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        linear_coef(SVC(kernel=LinearKernel()))
+    svm = SVC(kernel=LinearKernel()).fit(np.arange(8.0).reshape(4, 2), [0, 0, 1, 1])
+    linear_coef(svm)
+    assert svm.decision_function_shape == "ovr"
+
+
 @pytest.mark.parametrize("n_classes", [2, 3, 4])
 def test_linear_coef_equals_libsvm_coef(n_classes):
     rng = np.random.default_rng(n_classes)

@@ -26,6 +26,8 @@ array([[1.],
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 __all__ = ["LinearKernel", "linear_kernel", "linear_coef"]
@@ -51,7 +53,6 @@ def linear_kernel(X, Y) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn.svm import SVC
     >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [2.0, 0.0], [2.0, 1.0]])
     >>> linear_kernel(X[:2], X)
     array([[0., 0., 0., 0.],
@@ -60,6 +61,8 @@ def linear_kernel(X, Y) -> np.ndarray:
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
         raise ValueError(f"linear_kernel needs two 2-D arrays with as many columns, got shapes {X.shape} and {Y.shape}")
+    if not (np.isfinite(X).all() and np.isfinite(Y).all()):  # scikit-learn does not check what a callable kernel gets
+        raise ValueError("linear_kernel needs finite numbers: an input holds NaN or infinity")
     K = np.zeros((X.shape[0], Y.shape[0]))
     for j in range(X.shape[1]):
         K += np.multiply.outer(X[:, j], Y[:, j])
@@ -117,12 +120,11 @@ def linear_coef(svm) -> np.ndarray:
     >>> np.round(linear_coef(SVC(kernel=LinearKernel()).fit(X, [0, 0, 1, 1])), 6)
     array([[1., 0.]])
     """
-    shape = svm.decision_function_shape
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(svm)
+    ovo = copy.copy(svm)  # the caller's estimator keeps its own decision_function_shape
+    ovo.decision_function_shape = "ovo"
     d = svm.shape_fit_[1]  # a callable kernel leaves no n_features_in_
-    try:
-        svm.decision_function_shape = "ovo"
-        f = np.asarray(svm.decision_function(np.vstack([np.zeros(d), np.eye(d)])), dtype=float)
-    finally:
-        svm.decision_function_shape = shape
-    f = f.reshape(d + 1, -1)
+    f = np.asarray(ovo.decision_function(np.vstack([np.zeros(d), np.eye(d)])), dtype=float).reshape(d + 1, -1)
     return (f[1:] - f[0]).T
