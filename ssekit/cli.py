@@ -224,6 +224,21 @@ class _Interrupts:
             sys.unraisablehook = self._previous_hook
 
 
+def _stopped_line(words: list[str], how: str) -> str:
+    """The one line for a run stopped by ``how`` ("interrupted (Ctrl-C)", "terminated (SIGTERM)").
+
+    No output is ever half-written (:class:`ssekit.files.AtomicFile`); when
+    the signal came after an output had been put in place whole (the run was
+    ending), the line names that file instead of implying nothing was written.
+    """
+    files = sys.modules.get(f"{__package__}.files")  # imported only if the command wrote something
+    done = list(getattr(files, "_COMMITTED", ()))
+    if done:
+        return (f"{' '.join(words)}: {how} after the output was complete: "
+                f"{', '.join(str(p) for p in done)} is whole")
+    return f"{' '.join(words)}: {how}; no output file was left half-written"
+
+
 def _interrupted(words: list[str]) -> int:
     """The Ctrl-C line and status 130.
 
@@ -235,7 +250,7 @@ def _interrupted(words: list[str]) -> int:
     clears that record.
     """
     exec("pass", {})
-    print(f"{' '.join(words)}: interrupted (Ctrl-C); no output file was left half-written", file=sys.stderr)
+    print(_stopped_line(words, "interrupted (Ctrl-C)"), file=sys.stderr)
     return 130
 
 
@@ -252,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     """
     words = ["ssekit"]
     interrupts, previous = _Interrupts(), ()
+    if f"{__package__}.files" in sys.modules:  # a run in a process that has run others (tests, notebooks)
+        sys.modules[f"{__package__}.files"]._COMMITTED.clear()
     try:
         previous = interrupts.install()
         args = build_parser().parse_args(argv)
@@ -263,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # also while pandas or scikit-learn are being imported
         return _interrupted(words)
     except _Terminated:
-        print(f"{' '.join(words)}: terminated (SIGTERM); no output file was left half-written", file=sys.stderr)
+        print(_stopped_line(words, "terminated (SIGTERM)"), file=sys.stderr)
         return 143
     except SsekitError as exc:
         if interrupts.seen:

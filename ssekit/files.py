@@ -39,6 +39,15 @@ from .errors import InputError
 __all__ = ["FORMULA_PREFIXES", "check_input_file", "text_encoding", "read_text", "read_csv_file", "iter_csv_file",
            "neutralise_formulas", "check_output_path", "AtomicFile", "write_bytes", "write_csv"]
 
+#: Every file an :class:`AtomicFile` has put in place in this process, in order: the command line names them when
+#: Ctrl-C or SIGTERM arrives after an output was already whole (:func:`ssekit.cli.main` empties it per run).
+_COMMITTED: list[Path] = []
+
+def _committed(path: Path) -> None:
+    if path not in _COMMITTED:
+        _COMMITTED.append(path)
+
+
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -379,6 +388,7 @@ class AtomicFile:
         self._fh = None
         self._header_written = False
         self._open = True  # neither committed nor discarded yet
+        self._renaming = False
 
     def _fail(self, exc: OSError) -> InputError:
         self.discard()
@@ -413,9 +423,12 @@ class AtomicFile:
             os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
+            self._renaming = True  # a signal from here on may land after the rename: see discard()
             os.replace(self._tmp, self.path)
+            _committed(self.path)
             self._tmp = None
             self._open = False
+            self._renaming = False
         except OSError as exc:
             raise self._fail(exc) from None
         return self.path
@@ -432,8 +445,12 @@ class AtomicFile:
         if tmp is not None:
             try:
                 os.unlink(tmp)
+            except FileNotFoundError:
+                if self._renaming:  # Ctrl-C or SIGTERM between the rename and its record: the target is whole
+                    _committed(self.path)
             except OSError:
                 pass
+        self._renaming = False
 
     def __enter__(self) -> "AtomicFile":
         return self

@@ -259,26 +259,29 @@ def test_encoding_is_found_block_by_block_as_on_the_whole_file(tmp_path):
 
 def _startup_seconds() -> float:
     """How long this interpreter takes to start and import the (light) ssekit package: before that, Python
-    itself answers SIGINT, with its own traceback, and no package can change that."""
+    itself answers SIGINT, with its own traceback, and no package can change that. The median of three starts: one
+    start stalled by a busy machine must not push the signal past the end of the run."""
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", "import ssekit"], check=True)
         times.append(time.perf_counter() - t0)
-    return max(times)
+    return sorted(times)[1]
 
 
 @pytest.mark.parametrize("delay", [0.05, 0.3, 1.0])
 def test_sigint_at_any_moment_is_one_line_and_exit_130(delay, tmp_path):
     """SIGINT ``delay`` seconds after ssekit's first line can run: while pandas and scikit-learn are imported
-    (0.05, 0.3 s) and while the model is trained (1 s; no cache)."""
+    (0.05, 0.3 s) and while the model is trained (1 s; no cache: about 15 s on a quiet machine). Should the
+    machine stall the run past its end, the output is whole and the line says so
+    (``test_signal_after_the_output_is_in_place_names_the_whole_file`` makes that case on purpose)."""
     src = tmp_path / "in.csv"
     _raw(5).to_csv(src, index=False)
     env = {k: v for k, v in os.environ.items() if k != "SSEKIT_CACHE_DIR"}
     start = 1.5 * _startup_seconds()
+    out = tmp_path / "pred.csv"
     proc = subprocess.Popen([sys.executable, "-m", "ssekit", "conductivity", "predict", str(src), "--out",
-                             str(tmp_path / "pred.csv")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env)
+                             str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         time.sleep(start + delay)
         proc.send_signal(signal.SIGINT)
@@ -286,10 +289,35 @@ def test_sigint_at_any_moment_is_one_line_and_exit_130(delay, tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-    lines = [ln for ln in err.splitlines() if not ln.startswith(("model:", "note:"))]
+    lines = [ln for ln in err.splitlines() if not ln.startswith(("model:", "note:", "wrote "))]
     assert proc.returncode == 130 and "Traceback" not in err, err
     assert len(lines) == 1 and "interrupted (Ctrl-C)" in lines[0], err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    if out.exists():  # late: the run had put its output in place
+        assert lines[0].endswith(f"after the output was complete: {out} is whole"), err
+        assert len(pd.read_csv(out)) == 5
+    else:
+        assert lines[0].endswith("no output file was left half-written"), err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+@pytest.mark.parametrize("sig, words", [(signal.SIGINT, "interrupted (Ctrl-C)"), (signal.SIGTERM, "terminated (SIGTERM)")])
+def test_signal_after_the_output_is_in_place_names_the_whole_file(sig, words, tmp_path):
+    """The signal right after the output is renamed into place: the file is whole, and the one line says so
+    rather than implying nothing was written."""
+    src = tmp_path / "in.csv"
+    src.write_text("P%,L:S,X:B\n5,0.9,50\n")
+    out = tmp_path / "pred.csv"
+    script = ("import os, signal, sys\nfrom ssekit import files, cli\n"
+              "real = os.replace\n"
+              f"def replace(a, b):\n    real(a, b); signal.raise_signal({int(sig)})\n"
+              "files.os.replace = replace\n"
+              f"sys.exit(cli.main(['films', 'classify', '--csv', {str(src)!r}, '--out', {str(out)!r}]))\n")
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert p.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[sig] and "Traceback" not in p.stderr, p.stderr
+    assert p.stderr.splitlines()[-1] == f"ssekit films classify: {words} after the output was complete: {out} is whole"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["in.csv", "pred.csv"]
+    assert len(pd.read_csv(out)) == 1
 
 
 PROBES = {  # how a library can lose a Ctrl-C on its way to ssekit.cli.main
