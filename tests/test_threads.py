@@ -69,3 +69,51 @@ def test_fit_forest_gives_the_one_thread_forest():
     a = threads.fit_forest(RandomForestRegressor(n_estimators=20, random_state=3), X, y)
     b = RandomForestRegressor(n_estimators=20, random_state=3, n_jobs=1).fit(X, y)
     assert a.n_jobs == 1 and np.array_equal(a.predict(X), b.predict(X))
+
+
+def _openmp_threads() -> int:
+    return max([p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"] or [0])
+
+
+def test_fit_kmeans_fits_with_one_thread_and_gives_the_threaded_labels(monkeypatch):
+    from sklearn.cluster import KMeans
+
+    X = filmml.pca(films.make_surrogate()).scores.iloc[:, :3].to_numpy()
+    seen = []
+
+    class Recording(KMeans):
+        def fit(self, *a, **k):
+            seen.append(_openmp_threads())
+            return super().fit(*a, **k)
+
+    monkeypatch.setattr(filmml, "KMeans", Recording)
+    km = filmml.fit_kmeans(X, 3, seed=0)
+    with threadpool_limits_for_test(2):  # the caller's pools with two threads: what a plain KMeans would use
+        plain = KMeans(n_clusters=3, n_init=filmml.N_INIT, random_state=0).fit(X)
+        assert _openmp_threads() == 2
+    assert seen == [1] and np.array_equal(km.labels_, plain.labels_)
+
+
+def test_claims_are_evaluated_with_one_thread(monkeypatch):
+    import sys
+    import types
+
+    from ssekit import claims
+
+    seen = []
+    mod = types.ModuleType("fake_threads")
+    mod.f = lambda: (seen.append(_openmp_threads()), claims.Reproduction(1.0, data="model"))[1]
+    monkeypatch.setitem(sys.modules, "fake_threads", mod)
+    claim = claims.Claim(id="kim2025.test.threads", paper="kim2025", where="w", quantity="q", reported=1.0, unit="",
+                         rule="abs", tolerance=0.1, compute="fake_threads:f", chapter="kim2025_energy",
+                         anchor="kim-thresholds")
+    with threadpool_limits_for_test(2):
+        claims.evaluate(claim, nulls=False)
+        assert _openmp_threads() == 2  # the caller's setting is back
+    assert seen == [1]
+
+
+def threadpool_limits_for_test(n: int):
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=n, user_api="openmp")

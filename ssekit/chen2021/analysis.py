@@ -338,7 +338,6 @@ def conclusions(df: pd.DataFrame, seed: int = SEED) -> dict:
     forms from :mod:`.evidence`; the k = 3 clustering of the scan is the one
     that names the classes.
     """
-    from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
     from . import evidence
@@ -347,7 +346,7 @@ def conclusions(df: pd.DataFrame, seed: int = SEED) -> dict:
     X = scores[:, :n]
     sil, labels3 = {}, None
     for k in range(2, 6):
-        km = KMeans(n_clusters=k, n_init=20, random_state=seed).fit(X)
+        km = filmml.fit_kmeans(X, k, seed)
         sil[k] = silhouette_score(X, km.labels_)
         labels3 = km.labels_ if k == 3 else labels3
     classes = filmml.relabel(labels3, df["sigma_S_per_cm"], df["RD"])

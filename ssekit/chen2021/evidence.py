@@ -40,7 +40,6 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.model_selection import ShuffleSplit, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
@@ -154,7 +153,7 @@ def classes_of(table: pd.DataFrame, n_init: int = 20, seed: int = SEED) -> np.nd
     """
     def run():
         scores, _, _, n = pca_of(table)
-        km = KMeans(n_clusters=3, n_init=n_init, random_state=seed).fit(scores[:, :n])
+        km = filmml.fit_kmeans(scores[:, :n], 3, seed, n_init)
         return filmml.relabel(km.labels_, table["sigma_S_per_cm"], table["RD"])
     return _memo("classes", _digest(table[filmml.PCA_FEATURES + ["sigma_S_per_cm", "RD"]], n_init, seed), run).copy()
 
@@ -410,7 +409,7 @@ def compute_k(inputs: dict):
     X = scores[:, :n]
     n_init = inputs.get("n_init", 20)
     ks = range(2, 9) if n_init >= 20 else range(2, 6)
-    sil = {k: silhouette_score(X, KMeans(n_clusters=k, n_init=n_init, random_state=SEED).fit(X).labels_) for k in ks}
+    sil = {k: silhouette_score(X, filmml.fit_kmeans(X, k, SEED, n_init).labels_) for k in ks}
     best = max(sil, key=sil.get)
     return _rep(best, inputs, f"k with the highest silhouette on {n} PCs (k = 3: {sil[3]:.2f}, best: {sil[best]:.2f}); "
                 "the book uses k = 3 as the paper does")
@@ -1020,13 +1019,13 @@ def _classes_raw_pca(table: pd.DataFrame) -> tuple[np.ndarray, int]:
     U, S, _ = np.linalg.svd(Xc, full_matrices=False)
     ratio = S ** 2 / np.sum(S ** 2)
     n = int(np.searchsorted(np.cumsum(ratio), filmml.VARIANCE_TARGET - 1e-12) + 1)
-    km = KMeans(n_clusters=3, n_init=20, random_state=SEED).fit((U * S)[:, :n])
+    km = filmml.fit_kmeans((U * S)[:, :n], 3, SEED)
     return filmml.relabel(km.labels_, table["sigma_S_per_cm"], table["RD"]), n
 
 
 def _classes_n_pcs(table: pd.DataFrame, n: int) -> np.ndarray:
     scores = pca_of(table)[0]
-    km = KMeans(n_clusters=3, n_init=20, random_state=SEED).fit(scores[:, :n])
+    km = filmml.fit_kmeans(scores[:, :n], 3, SEED)
     return filmml.relabel(km.labels_, table["sigma_S_per_cm"], table["RD"])
 
 

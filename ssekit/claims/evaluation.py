@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataValidationError
+from ..threads import single_threaded
 from .model import (COUNTED, MIN_SAMPLES, STATUSES, UNINFORMATIVE_ABOVE, Claim, ClaimResult, Reproduction, compare,
                     rule_flips)
 from .registry import get_claim, load_claims, papers, resolve
@@ -270,6 +271,7 @@ def evaluate(claim: Claim, inputs: Any = None, *, nulls: bool = True) -> ClaimRe
     return result
 
 
+@single_threaded  # hundreds of small fits per claim: pool threads only spin on a busy machine (same numbers)
 def _evaluate(claim: Claim, inputs: Any, nulls: bool) -> ClaimResult:
     inp = default_inputs(claim) if inputs is None else inputs
     rep = run_compute(claim, inp)
