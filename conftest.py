@@ -7,6 +7,13 @@ suite test the same inputs; set ``HYPOTHESIS_PROFILE=explore`` to search anew.
 from __future__ import annotations
 
 import os
+import sys
+
+# jsonschema (under nbformat) imports rfc3987_syntax, when installed, only to check "iri" formats, which no schema
+# here uses; building its grammar costs 1.8 s of CPU in each pytest process. pyproject's addopts leave the nbval
+# plugin out of this session (nbval runs notebooks in its own processes, tests/nbval_run.py, which skip it too), so
+# nothing has imported jsonschema yet.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 from hypothesis import settings
 
