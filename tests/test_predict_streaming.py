@@ -104,7 +104,7 @@ def _whole_table(src: Path, model_path: Path, out: Path) -> tuple[bytes, list[st
     return out.read_bytes(), [f"refused row ID={r['ID']}: {r['reason']}" for _, r in refused.iterrows()]
 
 
-@pytest.mark.parametrize("chunk, n", [(1, 45), (7, 300), (DEFAULT_CHUNK, 300)])  # one-row chunks: 0.15 s each
+@pytest.mark.parametrize("chunk, n", [(1, 45), (7, 60), (DEFAULT_CHUNK, 300)])  # one-row chunks: 0.15 s each
 def test_streamed_output_is_byte_identical_to_the_whole_table(chunk, n, model_file, tmp_path, capsys, monkeypatch):
     src = _mixed(tmp_path / "in.csv", n)
     expected, refused_lines = _whole_table(src, model_file, tmp_path / "expected.csv")
@@ -127,11 +127,11 @@ def test_streamed_output_is_byte_identical_to_the_whole_table(chunk, n, model_fi
 
 
 def test_streamed_table_on_stdout_is_the_whole_table(model_file, tmp_path, capsys, monkeypatch):
-    src = _mixed(tmp_path / "in.csv")
+    src = _mixed(tmp_path / "in.csv", 60)
     code, whole, _ = run(capsys, ["conductivity", "predict", src, "--model-file", model_file])
     monkeypatch.setattr(mcli, "CHUNK_ROWS", 7)
     code7, chunked, _ = run(capsys, ["conductivity", "predict", src, "--model-file", model_file])
-    assert code == code7 == 0 and chunked == whole and len(whole.splitlines()) == 292
+    assert code == code7 == 0 and chunked == whole and len(whole.splitlines()) == 52  # header + 51 predicted
 
 
 def test_a_file_of_only_refused_rows_is_exit_1_and_no_file(model_file, tmp_path, capsys, monkeypatch):
@@ -149,29 +149,29 @@ def test_a_file_of_only_refused_rows_is_exit_1_and_no_file(model_file, tmp_path,
 @pytest.mark.parametrize("case, edit, words", [
     ("non_numeric", {"b": "five"}, ["in.csv", "'b'", "non-numeric", "five"]),
     ("out_of_range", {"a": "-5"}, ["in.csv", "a_A", "angstrom", "[2, 200]", "-5"]),
-    ("extra_field", None, ["in.csv", "not a readable CSV", "line 252"]),
+    ("extra_field", None, ["in.csv", "not a readable CSV", "line 52"]),
 ])
 def test_a_problem_far_down_refuses_the_whole_file(case, edit, words, model_file, tmp_path, capsys, monkeypatch):
-    raw = _raw()
+    raw = _raw(60)
     src = tmp_path / "in.csv"
     if edit is None:
         text = raw.to_csv(index=False).splitlines()
-        text[251] += ",extra"  # line 252 of the file: the 251st data row
+        text[51] += ",extra"  # line 52 of the file: the 51st data row
         src.write_text("\n".join(text) + "\n")
     else:
         for c, v in edit.items():
-            raw.loc[250, c] = v
+            raw.loc[50, c] = v
         raw.to_csv(src, index=False)
     out = tmp_path / "pred.csv"
     out.write_text("old\n")
-    monkeypatch.setattr(mcli, "CHUNK_ROWS", 7)  # the problem is in chunk 36, after 35 chunks were written
+    monkeypatch.setattr(mcli, "CHUNK_ROWS", 7)  # the problem is in chunk 8, after 7 chunks were written
     code, stdout, err = run(capsys, ["conductivity", "predict", src, "--model-file", model_file, "--out", out])
     lines = [ln for ln in err.splitlines() if not ln.startswith(("model:", "conductivity predict:"))]
     assert code == 2 and len(lines) == 1 and "Traceback" not in err, err
     for w in words:
         assert w in lines[0], (w, lines[0])
     if case != "extra_field":
-        assert "r250" in lines[0]
+        assert "r50" in lines[0]
     assert out.read_text() == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "pred.csv"]
 
 
