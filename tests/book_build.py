@@ -24,6 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULT = "result.json"
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (jupyter-book and the chapter kernels it waited for)."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def build(out: Path, subset: list[str]) -> dict:
     """Build into ``out`` (``out/_build/html`` ...); returns and writes ``out/result.json``."""
     out.mkdir(parents=True, exist_ok=True)
@@ -38,14 +46,15 @@ def build(out: Path, subset: list[str]) -> dict:
     startup.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "scripts" / "figure_check.py", startup / "00-ssekit-figure-check.py")
     env = {**os.environ, "IPYTHONDIR": str(out / "ipython"), "SSEKIT_FIGURE_REPORT": str(out / "figures.jsonl")}
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _children_cpu()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, cwd=ROOT, env=env)
     result = {"returncode": proc.returncode, "stdout": proc.stdout[-4000:], "stderr_tail": proc.stderr[-4000:],
               # -W already turns Sphinx warnings into errors; this also catches any that --keep-going let through
               # (ipykernel's own start-up notice is not Sphinx's)
               "warnings": [ln for ln in proc.stderr.splitlines()
                            if "WARNING:" in ln and not ln.startswith("[IPKernelApp]")],
-              "seconds": round(time.perf_counter() - t0, 1), "subset": subset}
+              "seconds": round(time.perf_counter() - t0, 1), "cpu_seconds": round(_children_cpu() - cpu0, 1),
+              "subset": subset}
     tmp = out / (RESULT + ".tmp")
     tmp.write_text(json.dumps(result), encoding="utf-8")
     tmp.replace(out / RESULT)
