@@ -330,7 +330,7 @@ class SafeMemory:
             if text is not None:
                 path = self._path(func, args, kwargs, ".json")
                 path.parent.mkdir(parents=True, exist_ok=True)
-                write_bytes(text.encode("utf-8"), path, "cache entry")
+                write_bytes(text.encode("utf-8"), path, "cache entry", output=False)
                 return
             data = dumps_safe(tree)
             import skops.io as sio
@@ -341,7 +341,7 @@ class SafeMemory:
                 return  # it could not be read back (e.g. an XGBoost model): not cached
             path = self._path(func, args, kwargs)
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(data, path, "cache entry")
+            write_bytes(data, path, "cache entry", output=False)
         except Exception:  # an unstorable value or a full disk: the result is still right, just not kept
             pass
 

@@ -39,14 +39,9 @@ from .errors import InputError
 __all__ = ["FORMULA_PREFIXES", "check_input_file", "text_encoding", "read_text", "read_csv_file", "iter_csv_file",
            "neutralise_formulas", "check_output_path", "AtomicFile", "write_bytes", "write_csv"]
 
-#: Every file an :class:`AtomicFile` has put in place in this process, in order: the command line names them when
+#: Every output an :class:`AtomicFile` has put in place in this process, in order: the command line names them when
 #: Ctrl-C or SIGTERM arrives after an output was already whole (:func:`ssekit.cli.main` empties it per run).
 _COMMITTED: list[Path] = []
-
-def _committed(path: Path) -> None:
-    if path not in _COMMITTED:
-        _COMMITTED.append(path)
-
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -361,6 +356,10 @@ class AtomicFile:
         What the file is, for messages.
     inputs : iterable of str or Path
         The files the command reads (refused as the output).
+    output : bool
+        Whether the user asked for this file (default). The command line names
+        such files when Ctrl-C or SIGTERM arrives after they were put in place;
+        a cache entry passes False.
 
     Raises
     ------
@@ -381,9 +380,10 @@ class AtomicFile:
     "ID,x\\n'=1+1,1.5\\nb,2.0\\n"
     """
 
-    def __init__(self, path: str | Path, what: str = "output file", inputs=()):
+    def __init__(self, path: str | Path, what: str = "output file", inputs=(), *, output: bool = True):
         self.path = check_output_path(path, what, inputs)
         self.what = what
+        self._output = output  # a file the user asked for (False: e.g. a cache entry), named if a signal comes late
         self._tmp: str | None = None
         self._fh = None
         self._header_written = False
@@ -425,13 +425,18 @@ class AtomicFile:
             self._fh = None
             self._renaming = True  # a signal from here on may land after the rename: see discard()
             os.replace(self._tmp, self.path)
-            _committed(self.path)
+            self._record()
             self._tmp = None
             self._open = False
             self._renaming = False
         except OSError as exc:
+            self._renaming = False  # the rename failed: nothing was put in place
             raise self._fail(exc) from None
         return self.path
+
+    def _record(self) -> None:
+        if self._output and self.path not in _COMMITTED:
+            _COMMITTED.append(self.path)
 
     def discard(self) -> None:
         """Remove the temporary file, if any; the target is left as it was."""
@@ -447,7 +452,7 @@ class AtomicFile:
                 os.unlink(tmp)
             except FileNotFoundError:
                 if self._renaming:  # Ctrl-C or SIGTERM between the rename and its record: the target is whole
-                    _committed(self.path)
+                    self._record()
             except OSError:
                 pass
         self._renaming = False
@@ -462,8 +467,10 @@ class AtomicFile:
             self.discard()
 
 
-def write_bytes(data: bytes, path: str | Path, what: str = "output file", inputs=()) -> Path:
+def write_bytes(data: bytes, path: str | Path, what: str = "output file", inputs=(), *, output: bool = True) -> Path:
     """Write ``data`` atomically: a temporary file in the same folder, then a rename (see :class:`AtomicFile`).
+
+    ``output=False`` for a file the user did not ask for (a cache entry): a late Ctrl-C never names it.
 
     Raises
     ------
@@ -471,7 +478,7 @@ def write_bytes(data: bytes, path: str | Path, what: str = "output file", inputs
         If the folder is missing or not writable, or the path is not a
         regular file or is an input; nothing is left behind.
     """
-    out = AtomicFile(path, what, inputs)
+    out = AtomicFile(path, what, inputs, output=output)
     try:
         out.write(data)
         return out.commit()

@@ -63,9 +63,10 @@ def test_every_chapter_runs_on_the_supplied_table(table_s1):
     """Every Chen chapter, executed on the supplied table, shows it as the paper's data.
 
     The chapters run one after another in one kernel, each from an empty namespace (``%reset -f``: a name a
-    chapter does not define itself is an error, as in a fresh kernel); ssekit's imports and its content-keyed
-    memos stay loaded between them, which is what makes four chapters cost about one and a half (nbval runs each
-    chapter alone, in its own fresh kernel, on the default data).
+    chapter does not define itself is an error). The process is not fresh: loaded modules, ssekit's content-keyed
+    memos, warning filters and matplotlib settings carry over, which is what makes four chapters cost about one and
+    a half. A chapter that needed an earlier one's side effect would pass here; nbval runs each chapter alone, in
+    its own fresh kernel, on the default data.
     """
     import nbformat
 

@@ -320,6 +320,31 @@ def test_signal_after_the_output_is_in_place_names_the_whole_file(sig, words, tm
     assert len(pd.read_csv(out)) == 1
 
 
+def test_the_stop_line_names_only_outputs_the_user_asked_for(tmp_path):
+    """A cache entry put in place before Ctrl-C is not 'the output'; a failed rename records nothing."""
+    import shutil
+
+    from ssekit import cli, files
+    from ssekit.errors import InputError
+
+    files._COMMITTED.clear()
+    files.write_bytes(b"{}", tmp_path / "entry.json", "cache entry", output=False)
+    assert cli._stopped_line(["ssekit", "claims"], "interrupted (Ctrl-C)") == (
+        "ssekit claims: interrupted (Ctrl-C); no output file was left half-written")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    out = files.AtomicFile(gone / "out.csv")
+    out.write(b"x\n")
+    shutil.rmtree(gone)  # the rename fails: its folder is no longer there
+    with pytest.raises(InputError, match="cannot write"):
+        out.commit()
+    assert files._COMMITTED == []
+    files.write_bytes(b"x\n", tmp_path / "out.csv")
+    assert cli._stopped_line(["ssekit", "films", "classify"], "terminated (SIGTERM)") == (
+        f"ssekit films classify: terminated (SIGTERM) after the output was complete: {tmp_path / 'out.csv'} is whole")
+    files._COMMITTED.clear()
+
+
 PROBES = {  # how a library can lose a Ctrl-C on its way to ssekit.cli.main
     "string_exec": 'exec("raise KeyboardInterrupt")',  # as in dataclasses: CPython marks it unhandled
     "converted": ('try:\n        signal.raise_signal(signal.SIGINT)\n    except KeyboardInterrupt:\n'

@@ -87,8 +87,8 @@ def test_fit_kmeans_fits_with_one_thread_and_gives_the_threaded_labels(monkeypat
             return super().fit(*a, **k)
 
     monkeypatch.setattr(filmml, "KMeans", Recording)
-    km = filmml.fit_kmeans(X, 3, seed=0)
-    with threadpool_limits_for_test(2):  # the caller's pools with two threads: what a plain KMeans would use
+    with threadpool_limits_for_test(2):  # the caller's pools with two threads (whatever the machine or OMP_NUM_THREADS)
+        km = filmml.fit_kmeans(X, 3, seed=0)
         plain = KMeans(n_clusters=3, n_init=filmml.N_INIT, random_state=0).fit(X)
         assert _openmp_threads() == 2
     assert seen == [1] and np.array_equal(km.labels_, plain.labels_)
