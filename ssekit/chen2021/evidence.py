@@ -145,7 +145,7 @@ def pca_of(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int
     return _memo("pca", _digest(table[filmml.PCA_FEATURES]), run)
 
 
-def classes_of(table: pd.DataFrame, n_init: int = 20, seed: int = SEED) -> np.ndarray:
+def classes_of(table: pd.DataFrame, n_init: int = filmml.N_INIT, seed: int = SEED) -> np.ndarray:
     """Classes 1-3 of the films: K-means (k = 3) on the retained components, named by the fixed rule.
 
     The pipeline of :func:`ssekit.chen2021.analysis.analysis` (same PCA, same
@@ -174,12 +174,12 @@ def _kind() -> str:
 def table_inputs() -> dict:
     """The active film table, what it is, and (for the surrogate) the generator parameters."""
     return {"table": films.active_film_data().table.copy(), "data": _kind(), "generator": _generator_dict(),
-            "n_init": 20}
+            "n_init": filmml.N_INIT}
 
 
 def _with_classes(inputs: dict) -> dict:
     out = dict(inputs)
-    out["classes"] = classes_of(inputs["table"], inputs.get("n_init", 20))
+    out["classes"] = classes_of(inputs["table"], inputs.get("n_init", filmml.N_INIT))
     return out
 
 
@@ -323,7 +323,7 @@ def knockouts(inputs: dict) -> dict[str, tuple[str, dict, str]]:
         table = _memo("knock", _digest(term, value, sorted(gen.items())), lambda: _regenerate(gen, term, value))
         new = dict(inputs, table=table.copy(), generator=dict(gen, **{term: value}))
         if "classes" in inputs:
-            new["classes"] = classes_of(table, inputs.get("n_init", 20))
+            new["classes"] = classes_of(table, inputs.get("n_init", filmml.N_INIT))
         new["n_init"] = 5  # the silhouette scan over k (kmeans.k) with 5 restarts per k
         if "n_splits" in inputs:
             new.update(n_splits=KNOCKOUT_SPLITS, tune=False)
@@ -407,8 +407,8 @@ def compute_k(inputs: dict):
     """Number of clusters with the highest mean silhouette (k = 2 ... 8) on the retained components."""
     scores, _, _, n = pca_of(inputs["table"])
     X = scores[:, :n]
-    n_init = inputs.get("n_init", 20)
-    ks = range(2, 9) if n_init >= 20 else range(2, 6)
+    n_init = inputs.get("n_init", filmml.N_INIT)
+    ks = range(2, 9) if n_init >= filmml.N_INIT else range(2, 6)
     sil = {k: silhouette_score(X, filmml.fit_kmeans(X, k, SEED, n_init).labels_) for k in ks}
     best = max(sil, key=sil.get)
     return _rep(best, inputs, f"k with the highest silhouette on {n} PCs (k = 3: {sil[3]:.2f}, best: {sil[best]:.2f}); "
@@ -424,7 +424,7 @@ def compute_n_components(inputs: dict):
 def compute_separated_beyond_2d(inputs: dict):
     """Classes 1 and 2 better separated in the retained components than on PC1-PC2 (silhouette gain)."""
     scores, _, _, n = pca_of(inputs["table"])
-    c = classes_of(inputs["table"], inputs.get("n_init", 20))
+    c = classes_of(inputs["table"], inputs.get("n_init", filmml.N_INIT))
     m = np.isin(c, (1, 2))
     if len(set(c[m])) < 2 or n <= 2:
         return _rep(0.0, inputs, f"{n} retained component(s): nothing beyond PC1-PC2")
@@ -435,7 +435,7 @@ def compute_separated_beyond_2d(inputs: dict):
 
 def _kw(inputs: dict, column: str):
     t = inputs["table"]
-    c = classes_of(t, inputs.get("n_init", 20))
+    c = classes_of(t, inputs.get("n_init", filmml.N_INIT))
     groups = [t.loc[c == k, column].to_numpy() for k in (1, 2, 3)]
     p = float(stats.kruskal(*groups).pvalue)
     return _rep(p, inputs, f"Kruskal-Wallis p of {column.split('_')[0]} across the 3 K-means classes "
@@ -454,14 +454,14 @@ def compute_kw_rd(inputs: dict):
 
 def compute_minority(inputs: dict):
     """Classes 2 and 3 are the minority: class 1 holds more films than each of them."""
-    c = classes_of(inputs["table"], inputs.get("n_init", 20))
+    c = classes_of(inputs["table"], inputs.get("n_init", filmml.N_INIT))
     n = np.bincount(c, minlength=4)[1:]
     return _rep(bool(n[0] > n[1] and n[0] > n[2]), inputs, f"films per class 1, 2, 3: {n.tolist()}")
 
 
 def _class_compare(inputs: dict, column: str, hi: int, lo: int, stat: str = "median"):
     t = inputs["table"]
-    c = classes_of(t, inputs.get("n_init", 20))
+    c = classes_of(t, inputs.get("n_init", filmml.N_INIT))
     a, b = t.loc[c == hi, column].to_numpy(), t.loc[c == lo, column].to_numpy()
     p = float(stats.mannwhitneyu(a, b, alternative="greater").pvalue) if len(a) and len(b) else 1.0
     ok = bool(np.median(a) > np.median(b) and p < 0.05)
@@ -482,7 +482,7 @@ def compute_class2_density(inputs: dict):
 def compute_class3_rd(inputs: dict):
     """Class 3 has the worst (highest) RD: above class 1 and class 2, each significantly."""
     t = inputs["table"]
-    c = classes_of(t, inputs.get("n_init", 20))
+    c = classes_of(t, inputs.get("n_init", filmml.N_INIT))
     g = {k: t.loc[c == k, "RD"].to_numpy() for k in (1, 2, 3)}
     ps = [float(stats.mannwhitneyu(g[3], g[k], alternative="greater").pvalue) for k in (1, 2)]
     med = [float(np.median(g[k])) for k in (1, 2, 3)]
