@@ -142,8 +142,12 @@ def fig3_dot(df: pd.DataFrame, is_surrogate: bool):
     return _marked(fig)
 
 
-def biplot(pca, classes=None, ax=None):
-    """PC1-PC2 scores (coloured by class if given) with the variables' loadings as arrows."""
+def biplot(pca, classes=None, ax=None, title: str | None = None):
+    """PC1-PC2 scores (coloured by class if given) with the variables' loadings as arrows.
+
+    ``title`` is set before the figure is labelled and its text sized (a title added afterwards sits under the
+    surrogate label).
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(4.8, 4.4))
     s = pca.scores
@@ -171,6 +175,8 @@ def biplot(pca, classes=None, ax=None):
     ax.set_ylabel(f"PC2 ({ev['PC2']:.0%} of variance)")
     ax.axhline(0, color="0.8", lw=0.8)
     ax.axvline(0, color="0.8", lw=0.8)
+    if title:
+        ax.set_title(title)
     return _marked(ax)
 
 
