@@ -27,6 +27,7 @@ def _install() -> None:
         return
     from matplotlib.backend_bases import FigureCanvasBase
     from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
 
     identifier = re.compile(r"(?<![\w$\\{])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+(?![\w}])")
     original = FigureCanvasBase.print_figure
@@ -40,6 +41,9 @@ def _install() -> None:
         if recording and self.get_visible() and self.get_text().strip():
             try:
                 bb = self.get_window_extent(renderer)
+                patch = self.get_bbox_patch()  # a boxed label covers what its box covers, not only its glyphs
+                if patch is not None:
+                    bb = Bbox.union([bb, patch.get_window_extent(renderer)])
             except Exception:
                 return
             # the last draw wins: print_figure may draw twice (tight bounding box, then the PNG)

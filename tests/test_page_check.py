@@ -53,6 +53,12 @@ FIGURES = {
     "size9": "ax.plot([1, 2]); ax.set_xlabel('thickness (µm)'); ax.tick_params(labelsize=9)",
     "size10": "ax.plot([1, 2]); ax.set_xlabel('thickness (µm)'); ax.tick_params(labelsize=10)",
     "identifier": "ax.plot([1, 2]); ax.set_xlabel('sigma_el'); ax.tick_params(labelsize=10)",
+    # a label standing on the title: its glyphs only touch the title's, but its box covers the title's top
+    "boxed_on_title": "ax.plot([1, 2]); ax.set_title('Figure 2a', fontsize=10); ax.annotate('SURROGATE DATA', "
+                      "(0.5, 1.0), xycoords=ax.title, ha='center', va='bottom', fontsize=10, "
+                      "bbox=dict(boxstyle='round,pad=0.6'))",
+    "unboxed_on_title": "ax.plot([1, 2]); ax.set_title('Figure 2a', fontsize=10); ax.annotate('SURROGATE DATA', "
+                        "(0.5, 1.0), xycoords=ax.title, ha='center', va='bottom', fontsize=10)",
 }
 
 
@@ -82,6 +88,8 @@ def _cases() -> dict[str, tuple[str, str]]:
         "fig_small_when_narrow": ("", '<img src="size9.png" style="width: 150px">'),
         "fig_readable": ("", '<img src="size10.png" style="width: 280px">'),
         "fig_identifier": ("", '<img src="identifier.png" style="width: 280px">'),
+        "fig_boxed_on_title": ("", '<img src="boxed_on_title.png" style="width: 280px">'),
+        "fig_unboxed_on_title": ("", '<img src="unboxed_on_title.png" style="width: 280px">'),
         "caption_centred": ("", SCROLLER.format(WIDE_CAPTIONED.format(
             f'<caption style="text-align: center">{CAPTION}</caption>'))),
         "caption_held": ("", SCROLLER.format(WIDE_CAPTIONED.format(  # what _static/ssekit.css does on a phone
@@ -164,6 +172,13 @@ def test_identifier_as_a_header_fails(verdicts):
 
 def test_figure_with_overlapping_tick_labels_fails(verdicts):
     assert "figure text overlaps" in verdicts["fig_overlapping"], verdicts["fig_overlapping"]
+
+
+def test_a_label_whose_box_covers_the_title_fails(verdicts):
+    """The box of a boxed label counts as its extent: glyphs that only touch the title pass, the box over it fails."""
+    page = verdicts["fig_boxed_on_title"]
+    assert "figure text overlaps" in page and "'Figure 2a'" in page and "'SURROGATE DATA'" in page, page
+    assert passes(verdicts, "fig_unboxed_on_title"), verdicts["fig_unboxed_on_title"]
 
 
 def test_figure_text_too_small_when_shown_narrow_fails(verdicts):
