@@ -177,9 +177,14 @@ def table_inputs() -> dict:
             "n_init": filmml.N_INIT}
 
 
+def _classes(inputs: dict, table: pd.DataFrame | None = None) -> np.ndarray:
+    """:func:`classes_of` the inputs' table (or ``table``), with the inputs' K-means restarts."""
+    return classes_of(inputs["table"] if table is None else table, inputs.get("n_init", filmml.N_INIT))
+
+
 def _with_classes(inputs: dict) -> dict:
     out = dict(inputs)
-    out["classes"] = classes_of(inputs["table"], inputs.get("n_init", filmml.N_INIT))
+    out["classes"] = _classes(inputs)
     return out
 
 
@@ -323,7 +328,7 @@ def knockouts(inputs: dict) -> dict[str, tuple[str, dict, str]]:
         table = _memo("knock", _digest(term, value, sorted(gen.items())), lambda: _regenerate(gen, term, value))
         new = dict(inputs, table=table.copy(), generator=dict(gen, **{term: value}))
         if "classes" in inputs:
-            new["classes"] = classes_of(table, inputs.get("n_init", filmml.N_INIT))
+            new["classes"] = _classes(inputs, table)
         new["n_init"] = 5  # the silhouette scan over k (kmeans.k) with 5 restarts per k
         if "n_splits" in inputs:
             new.update(n_splits=KNOCKOUT_SPLITS, tune=False)
@@ -424,7 +429,7 @@ def compute_n_components(inputs: dict):
 def compute_separated_beyond_2d(inputs: dict):
     """Classes 1 and 2 better separated in the retained components than on PC1-PC2 (silhouette gain)."""
     scores, _, _, n = pca_of(inputs["table"])
-    c = classes_of(inputs["table"], inputs.get("n_init", filmml.N_INIT))
+    c = _classes(inputs)
     m = np.isin(c, (1, 2))
     if len(set(c[m])) < 2 or n <= 2:
         return _rep(0.0, inputs, f"{n} retained component(s): nothing beyond PC1-PC2")
@@ -435,7 +440,7 @@ def compute_separated_beyond_2d(inputs: dict):
 
 def _kw(inputs: dict, column: str):
     t = inputs["table"]
-    c = classes_of(t, inputs.get("n_init", filmml.N_INIT))
+    c = _classes(inputs)
     groups = [t.loc[c == k, column].to_numpy() for k in (1, 2, 3)]
     p = float(stats.kruskal(*groups).pvalue)
     return _rep(p, inputs, f"Kruskal-Wallis p of {column.split('_')[0]} across the 3 K-means classes "
@@ -454,14 +459,14 @@ def compute_kw_rd(inputs: dict):
 
 def compute_minority(inputs: dict):
     """Classes 2 and 3 are the minority: class 1 holds more films than each of them."""
-    c = classes_of(inputs["table"], inputs.get("n_init", filmml.N_INIT))
+    c = _classes(inputs)
     n = np.bincount(c, minlength=4)[1:]
     return _rep(bool(n[0] > n[1] and n[0] > n[2]), inputs, f"films per class 1, 2, 3: {n.tolist()}")
 
 
 def _class_compare(inputs: dict, column: str, hi: int, lo: int, stat: str = "median"):
     t = inputs["table"]
-    c = classes_of(t, inputs.get("n_init", filmml.N_INIT))
+    c = _classes(inputs)
     a, b = t.loc[c == hi, column].to_numpy(), t.loc[c == lo, column].to_numpy()
     p = float(stats.mannwhitneyu(a, b, alternative="greater").pvalue) if len(a) and len(b) else 1.0
     ok = bool(np.median(a) > np.median(b) and p < 0.05)
@@ -482,7 +487,7 @@ def compute_class2_density(inputs: dict):
 def compute_class3_rd(inputs: dict):
     """Class 3 has the worst (highest) RD: above class 1 and class 2, each significantly."""
     t = inputs["table"]
-    c = classes_of(t, inputs.get("n_init", filmml.N_INIT))
+    c = _classes(inputs)
     g = {k: t.loc[c == k, "RD"].to_numpy() for k in (1, 2, 3)}
     ps = [float(stats.mannwhitneyu(g[3], g[k], alternative="greater").pvalue) for k in (1, 2)]
     med = [float(np.median(g[k])) for k in (1, 2, 3)]
