@@ -215,3 +215,16 @@ def test_maths_whose_fonts_do_not_load_fails(verdicts):
     page = verdicts["maths_tex_fonts"]
     assert "MathJax could not load" in page and "fontdata.js" in page, page
     assert passes(verdicts, "maths_book_config"), verdicts["maths_book_config"]
+
+
+@pytest.mark.parametrize("content", [None, "not json\n"])
+def test_an_unreadable_figure_report_is_one_line_and_exit_2(tmp_path, content):
+    (tmp_path / "html" / "book").mkdir(parents=True)
+    (tmp_path / "html" / "book" / "page.html").write_text(PAGE.format(head="", body="<p>text</p>"), encoding="utf-8")
+    report = tmp_path / "figures.jsonl"
+    if content is not None:
+        report.write_text(content, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check-pages"), "--html", str(tmp_path / "html"),
+                           "--no-screenshots", "--figures", str(report)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.count("\n") == 1 and f"--figures {report}" in proc.stderr, proc.stderr
